@@ -1,0 +1,16 @@
+/**
+ * The pure-Java transposed-convolution engine: no Flink, no JavaCV, no AWT.
+ *
+ * <p>Tensors are NCHW float32 ({@link dev.upsampler.engine.Tensor}) over caller-owned arrays,
+ * possibly views inside larger buffers; weights are {@code [C_in, C_out/groups, kH, kW]}. A
+ * {@link dev.upsampler.engine.ConvTransposeSpec} holds validated hyperparameters and one of the
+ * three padding front ends ({@link dev.upsampler.engine.Padding}: PyTorch, ONNX, TensorFlow), all
+ * resolving to one canonical {@link dev.upsampler.engine.Crop}. {@link
+ * dev.upsampler.engine.ConvTranspose} is the facade that validates and dispatches; {@link
+ * dev.upsampler.engine.ConvTransposeReference} is the oracle every fast path is tested against.
+ *
+ * <p>Errors: {@link dev.upsampler.engine.SpecException} for illegal hyperparameters or output
+ * sizes, {@link dev.upsampler.engine.ShapeException} for tensors that do not fit; both name the
+ * values that arrived and what was expected.
+ */
+package dev.upsampler.engine;

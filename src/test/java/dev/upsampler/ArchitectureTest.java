@@ -1,0 +1,32 @@
+package dev.upsampler;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+
+/** Dependencies point one way: engine <- io <- flink <- cli (entry points). */
+@AnalyzeClasses(packages = "dev.upsampler", importOptions = ImportOption.DoNotIncludeTests.class)
+class ArchitectureTest {
+
+  @ArchTest
+  static final ArchRule engineIsPureJava = noClasses()
+      .that().resideInAPackage("dev.upsampler.engine..")
+      .should().dependOnClassesThat().resideInAnyPackage(
+          "org.apache.flink..", "org.bytedeco..", "java.awt..", "javax.imageio..",
+          "dev.upsampler.io..", "dev.upsampler.flink..", "dev.upsampler.cli..");
+
+  @ArchTest
+  static final ArchRule ioDoesNotKnowFlinkOrCommands = noClasses()
+      .that().resideInAPackage("dev.upsampler.io..")
+      .should().dependOnClassesThat().resideInAnyPackage(
+          "org.apache.flink..", "dev.upsampler.flink..", "dev.upsampler.cli..");
+
+  @ArchTest
+  static final ArchRule flinkDoesNotKnowCommands = noClasses()
+      .that().resideInAPackage("dev.upsampler.flink..")
+      .should().dependOnClassesThat().resideInAPackage("dev.upsampler.cli..")
+      .allowEmptyShould(true);
+}
