@@ -4,6 +4,7 @@ import dev.upsampler.engine.ConvTranspose;
 import dev.upsampler.engine.ConvTransposePlan;
 import dev.upsampler.engine.ConvTransposeSpec;
 import dev.upsampler.engine.Padding;
+import dev.upsampler.engine.Parallelism;
 import dev.upsampler.engine.ShapeException;
 import dev.upsampler.engine.Size2;
 import dev.upsampler.engine.Tensor;
@@ -92,9 +93,19 @@ final class DeconvCommand extends BaseCommand {
       description = "Layout of --weight (default ${DEFAULT-VALUE}).")
   String weightLayout;
 
-  @Option(names = "--algorithm", paramLabel = "NAME", defaultValue = "reference",
-      description = "reference (scatter) or zero-insertion (the write-up's form).")
+  @Option(names = "--algorithm", paramLabel = "NAME", defaultValue = "fast",
+      description = "fast (default: tiled polyphase, SIMD when available), reference (the"
+          + " scatter oracle) or zero-insertion (the write-up's form).")
   String algorithm;
+
+  @Option(names = "--threads", paramLabel = "T", defaultValue = "1",
+      description = "Threads for the fast engine (default ${DEFAULT-VALUE}).")
+  int threads;
+
+  @Option(names = "--repeat", paramLabel = "N", defaultValue = "0",
+      description = "Benchmark: after warm-up, run N more times and print the median and minimum"
+          + " time, GFLOP/s of useful work, threads and the path taken.")
+  int repeat;
 
   @Option(names = "--print", description = "Print the output matrices.")
   boolean print;
@@ -120,7 +131,18 @@ final class DeconvCommand extends BaseCommand {
         .using(ConvTranspose.Algorithm.parse(algorithm));
     ConvTransposePlan plan = op.plan(x);
     debug("deconv: " + spec + " -> " + plan);
-    Tensor y = op.apply(x);
+    debug("deconv: path " + op.pathDescription() + ", " + threads + " thread(s)");
+    if (threads < 1 || repeat < 0) {
+      throw usage("--threads must be >= 1 and --repeat >= 0");
+    }
+    Tensor y = Tensor.zeros(x.n(), spec.outChannels(), plan.outH(), plan.outW());
+    try (Parallelism par = Parallelism.newPool(threads)) {
+      op.apply(x, y, par);
+      if (repeat > 0) {
+        out().println(RepeatTimer.measure(repeat, () -> op.apply(x, y, par))
+            .summary(plan.flopsPerImage() * x.n(), threads, op.pathDescription()));
+      }
+    }
     if (output != null) {
       Npy.write(output, new NpyArray(y.toArray(), y.shape()));
       out().println("wrote " + output + " " + y.shapeString());

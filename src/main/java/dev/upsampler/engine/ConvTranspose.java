@@ -22,6 +22,11 @@ public final class ConvTranspose {
 
   /** Which implementation computes the result. */
   public enum Algorithm {
+    /**
+     * The tiled polyphase engine ({@link DenseConvTranspose}), SIMD where available; falls back
+     * to the reference for strides and dilations both above 1 along a row.
+     */
+    FAST,
     /** The scatter form, {@link ConvTransposeReference}: the oracle. */
     REFERENCE,
     /** The write-up's zero-insertion form, {@link ZeroInsertionReference}. */
@@ -43,12 +48,21 @@ public final class ConvTranspose {
   private final Tensor weights;
   private final float[] bias;
   private final Algorithm algorithm;
+  private final BorderMode border;
+  private final RowKernel kernel;
+  /** The fast path prepared for the last plan seen: reused while input sizes repeat. */
+  private volatile Prepared prepared;
 
-  private ConvTranspose(ConvTransposeSpec spec, Tensor weights, float[] bias, Algorithm alg) {
+  private record Prepared(ConvTransposePlan plan, DenseConvTranspose dense) {}
+
+  private ConvTranspose(ConvTransposeSpec spec, Tensor weights, float[] bias, Algorithm alg,
+      BorderMode border, RowKernel kernel) {
     this.spec = spec;
     this.weights = weights;
     this.bias = bias;
     this.algorithm = alg;
+    this.border = border;
+    this.kernel = kernel;
   }
 
   /**
@@ -77,12 +91,36 @@ public final class ConvTranspose {
       throw new ShapeException(
           "bias has " + bias.length + " values, expected C_out = " + spec.outChannels());
     }
-    return new ConvTranspose(spec, weights, bias, Algorithm.REFERENCE);
+    return new ConvTranspose(
+        spec, weights, bias, Algorithm.FAST, BorderMode.ZERO, VectorSupport.kernel());
   }
 
   /** The same layer computed by another implementation. */
   public ConvTranspose using(Algorithm alg) {
-    return new ConvTranspose(spec, weights, bias, Objects.requireNonNull(alg, "algorithm"));
+    return new ConvTranspose(
+        spec, weights, bias, Objects.requireNonNull(alg, "algorithm"), border, kernel);
+  }
+
+  /** The same layer with another border (zeros, or the input's edges replicated). */
+  public ConvTranspose with(BorderMode mode) {
+    return new ConvTranspose(
+        spec, weights, bias, algorithm, Objects.requireNonNull(mode, "border"), kernel);
+  }
+
+  /** The same layer forced onto the scalar kernel (for tests and comparisons). */
+  ConvTranspose scalar() {
+    return new ConvTranspose(spec, weights, bias, algorithm, border, VectorSupport.scalar());
+  }
+
+  /** Which path {@link Algorithm#FAST} takes for this layer, for logs and --verbose. */
+  public String pathDescription() {
+    if (algorithm != Algorithm.FAST) {
+      return algorithm.name().toLowerCase(Locale.ROOT).replace('_', '-') + " (oracle)";
+    }
+    if (!DenseConvTranspose.supports(spec)) {
+      return "reference (stride and dilation both > 1 along the row)";
+    }
+    return "polyphase, " + kernel.description();
   }
 
   /** Refuses NaN or infinite weights and bias, naming the first bad index. */
@@ -129,11 +167,20 @@ public final class ConvTranspose {
     return spec.plan(x.h(), x.w());
   }
 
-  /** Computes {@code convT(x)} into a new dense tensor. */
+  public BorderMode border() {
+    return border;
+  }
+
+  /** Computes {@code convT(x)} into a new dense tensor on the calling thread. */
   public Tensor apply(Tensor x) {
+    return apply(x, Parallelism.inline());
+  }
+
+  /** Computes {@code convT(x)} into a new dense tensor. */
+  public Tensor apply(Tensor x, Parallelism par) {
     ConvTransposePlan plan = plan(x);
     Tensor out = Tensor.zeros(x.n(), spec.outChannels(), plan.outH(), plan.outW());
-    compute(plan, x, out);
+    compute(plan, new FrameRows(x, null, out, null), par);
     return out;
   }
 
@@ -144,6 +191,11 @@ public final class ConvTranspose {
    * @throws ShapeException if {@code out} has the wrong shape or shares its array with {@code x}
    */
   public void apply(Tensor x, Tensor out) {
+    apply(x, out, Parallelism.inline());
+  }
+
+  /** {@link #apply(Tensor, Tensor)} over {@code par}'s threads. */
+  public void apply(Tensor x, Tensor out, Parallelism par) {
     Objects.requireNonNull(out, "output");
     ConvTransposePlan plan = plan(x);
     int[] expected = {x.n(), spec.outChannels(), plan.outH(), plan.outW()};
@@ -158,14 +210,70 @@ public final class ConvTranspose {
               + (out.data() == x.data() ? "input " + x.shapeString() : "weights")
               + "; transposed convolution cannot run in place");
     }
-    compute(plan, x, out);
+    compute(plan, new FrameRows(x, null, out, null), par);
   }
 
-  private void compute(ConvTransposePlan plan, Tensor x, Tensor out) {
-    switch (algorithm) {
-      case REFERENCE -> ConvTransposeReference.compute(plan, x, weights, bias, out);
-      case ZERO_INSERTION -> ZeroInsertionReference.compute(plan, x, weights, bias, out);
-      default -> throw new IllegalStateException(algorithm.name());
+  /**
+   * Computes {@code convT(x)} on an 8-bit image into an 8-bit image, converting inside the tiles:
+   * clamp to [0, 255] and round half up ({@code floor(v + 0.5)}), NaN to 0. Equal at every pixel
+   * to the float path followed by that rounding.
+   *
+   * @throws ShapeException if the channels or the output size do not fit, or the two share an
+   *     array
+   */
+  public void apply(U8Image x, U8Image out, Parallelism par) {
+    Objects.requireNonNull(x, "input");
+    Objects.requireNonNull(out, "output");
+    if (x.channels() != spec.inChannels()) {
+      throw new ShapeException("input " + x.shapeString() + " has " + x.channels()
+          + " channels but the weights " + weights.shapeString() + " expect C_in = "
+          + spec.inChannels());
     }
+    ConvTransposePlan plan = spec.plan(x.height(), x.width());
+    if (out.channels() != spec.outChannels() || out.height() != plan.outH()
+        || out.width() != plan.outW()) {
+      throw new ShapeException("output " + out.shapeString() + " does not match input "
+          + x.shapeString() + ": expected [" + spec.outChannels() + ", " + plan.outH() + ", "
+          + plan.outW() + "]");
+    }
+    if (out.data() == x.data()) {
+      throw new ShapeException("output " + out.shapeString() + " shares its array with the input "
+          + x.shapeString() + "; transposed convolution cannot run in place");
+    }
+    compute(plan, new FrameRows(null, x, null, out), par);
+  }
+
+  private void compute(ConvTransposePlan plan, FrameRows io, Parallelism par) {
+    if (algorithm == Algorithm.FAST && DenseConvTranspose.supports(spec)) {
+      dense(plan).run(io, par);
+      return;
+    }
+    Tensor x = io.floatIn != null ? io.floatIn : io.u8In.toTensor();
+    Tensor out = io.floatOut != null ? io.floatOut
+        : Tensor.zeros(1, spec.outChannels(), plan.outH(), plan.outW());
+    if (algorithm == Algorithm.ZERO_INSERTION) {
+      if (border != BorderMode.ZERO) {
+        throw new SpecException("the zero-insertion form supports only zero borders");
+      }
+      ZeroInsertionReference.compute(plan, x, weights, bias, out);
+    } else {
+      ConvTransposeReference.compute(plan, x, weights, bias, out, border);
+    }
+    if (io.u8Out != null) {
+      for (int c = 0; c < out.c(); c++) {
+        for (int y = 0; y < out.h(); y++) {
+          io.storeU8(VectorSupport.scalar(), out.data(), out.index(0, c, y, 0), c, y, 0, out.w());
+        }
+      }
+    }
+  }
+
+  private DenseConvTranspose dense(ConvTransposePlan plan) {
+    Prepared p = prepared;
+    if (p == null || !p.plan().equals(plan)) {
+      p = new Prepared(plan, new DenseConvTranspose(plan, weights, bias, border, kernel));
+      prepared = p;
+    }
+    return p.dense();
   }
 }

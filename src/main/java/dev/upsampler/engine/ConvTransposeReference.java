@@ -18,6 +18,62 @@ public final class ConvTransposeReference {
   /** Writes {@code convT(x)} into {@code out}, which has the plan's output shape. */
   public static void compute(
       ConvTransposePlan plan, Tensor x, Tensor weights, float[] bias, Tensor out) {
+    compute(plan, x, weights, bias, out, BorderMode.ZERO);
+  }
+
+  /**
+   * The same with a border mode. {@link BorderMode#REPLICATE} pads the input explicitly with as
+   * many copies of its edges as any output can reach, and moves the crop by as many strides.
+   */
+  public static void compute(ConvTransposePlan plan, Tensor x, Tensor weights, float[] bias,
+      Tensor out, BorderMode border) {
+    if (border == BorderMode.REPLICATE) {
+      int[] padH = reach(plan, 0);
+      int[] padW = reach(plan, 1);
+      Tensor padded = replicate(x, padH[0], padH[1], padW[0], padW[1]);
+      ConvTransposeSpec s = plan.spec();
+      Crop c = plan.crop();
+      ConvTransposePlan moved = new ConvTransposePlan(s, padded.h(), padded.w(), plan.outH(),
+          plan.outW(), new Crop(c.top() + padH[0] * s.stride().h(),
+              c.left() + padW[0] * s.stride().w(), c.bottom() + padH[1] * s.stride().h(),
+              c.right() + padW[1] * s.stride().w()));
+      scatter(moved, padded, weights, bias, out);
+    } else {
+      scatter(plan, x, weights, bias, out);
+    }
+  }
+
+  /** Input indices outside [0, n) that some output reaches: {before, after} on one axis. */
+  private static int[] reach(ConvTransposePlan plan, int axis) {
+    ConvTransposeSpec s = plan.spec();
+    int stride = s.stride().get(axis);
+    int span = (s.kernel().get(axis) - 1) * s.dilation().get(axis);
+    int crop = plan.crop().begin(axis);
+    int n = axis == 0 ? plan.inH() : plan.inW();
+    int out = axis == 0 ? plan.outH() : plan.outW();
+    int first = Math.floorDiv(crop - span, stride);
+    int last = Math.floorDiv(out - 1 + crop, stride);
+    return new int[] {Math.max(0, -first), Math.max(0, last - (n - 1))};
+  }
+
+  private static Tensor replicate(Tensor x, int top, int bottom, int left, int right) {
+    Tensor p = Tensor.zeros(x.n(), x.c(), x.h() + top + bottom, x.w() + left + right);
+    for (int b = 0; b < p.n(); b++) {
+      for (int c = 0; c < p.c(); c++) {
+        for (int y = 0; y < p.h(); y++) {
+          for (int xx = 0; xx < p.w(); xx++) {
+            int sy = Math.min(Math.max(y - top, 0), x.h() - 1);
+            int sx = Math.min(Math.max(xx - left, 0), x.w() - 1);
+            p.set(b, c, y, xx, x.get(b, c, sy, sx));
+          }
+        }
+      }
+    }
+    return p;
+  }
+
+  private static void scatter(
+      ConvTransposePlan plan, Tensor x, Tensor weights, float[] bias, Tensor out) {
     ConvTransposeSpec spec = plan.spec();
     int cg = spec.inPerGroup();
     int mg = spec.outPerGroup();

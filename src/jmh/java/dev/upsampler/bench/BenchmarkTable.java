@@ -1,0 +1,115 @@
+package dev.upsampler.bench;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/**
+ * Runs the JMH benchmarks and prints one Markdown table of medians and ratios, every ratio from
+ * the same run. Usage: {@code BenchmarkTable [--quick] [--shapes a,b,c] [--no-sweep]}.
+ */
+public final class BenchmarkTable {
+  private final Map<String, Double> medians = new LinkedHashMap<>();
+  private final boolean quick;
+
+  private BenchmarkTable(boolean quick) {
+    this.quick = quick;
+  }
+
+  public static void main(String[] args) throws RunnerException {
+    boolean quick = List.of(args).contains("--quick");
+    boolean sweep = !List.of(args).contains("--no-sweep");
+    List<String> shapes = List.of("a", "b", "c");
+    for (int i = 0; i < args.length - 1; i++) {
+      if (args[i].equals("--shapes")) {
+        shapes = List.of(args[i + 1].split(","));
+      }
+    }
+    BenchmarkTable t = new BenchmarkTable(quick);
+    for (String s : shapes) {
+      t.run("engine", s, "1", "2");
+      t.run("onnxruntime", s, "1", "2");
+      t.run("naive", s);
+    }
+    List<String> sweepShapes = new ArrayList<>();
+    if (sweep) {
+      for (int s = 2; s <= 4; s++) {
+        for (int k = 2; k <= 9; k++) {
+          sweepShapes.add("k" + k + "s" + s);
+        }
+      }
+      for (String s : sweepShapes) {
+        t.run("engine", s, "1");
+        t.run("onnxruntime", s, "1");
+      }
+    }
+    t.print(shapes, sweepShapes);
+  }
+
+  private void run(String method, String shape, String... threads) throws RunnerException {
+    boolean naive = method.equals("naive");
+    boolean sweepShape = shape.startsWith("k");
+    ChainedOptionsBuilder o = new OptionsBuilder()
+        .include(ConvTransposeBenchmark.class.getName() + "." + method + "$")
+        .param("shape", shape)
+        .warmupIterations(naive || sweepShape || quick ? 1 : 3)
+        .measurementIterations(naive || sweepShape || quick ? 3 : 5)
+        .warmupTime(TimeValue.seconds(1))
+        .measurementTime(TimeValue.seconds(naive || sweepShape || quick ? 1 : 2));
+    if (!naive) {
+      o.param("threads", threads);
+    }
+    Collection<RunResult> results = new Runner(o.build()).run();
+    for (RunResult r : results) {
+      String t = naive ? "1" : r.getParams().getParam("threads");
+      medians.put(method + "/" + shape + "/" + t,
+          r.getPrimaryResult().getStatistics().getPercentile(50));
+    }
+  }
+
+  private double median(String method, String shape, String threads) {
+    return medians.getOrDefault(method + "/" + shape + "/" + threads, Double.NaN);
+  }
+
+  private void print(List<String> shapes, List<String> sweepShapes) {
+    StringBuilder sb = new StringBuilder();
+    sb.append(String.format(Locale.ROOT, "%n%s %s, %d cores; median ms per call (JMH sample"
+        + " time)%n%n", System.getProperty("java.vm.name"), System.getProperty("java.version"),
+        Runtime.getRuntime().availableProcessors()));
+    sb.append("| shape | engine 1T | engine 2T | ONNX Runtime 1T | ONNX Runtime 2T | naive 1T"
+        + " | vs ORT 1T | vs ORT 2T | vs naive | 2T vs 1T | GFLOP/s 1T |\n");
+    sb.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
+    for (String s : shapes) {
+      double e1 = median("engine", s, "1");
+      double e2 = median("engine", s, "2");
+      double o1 = median("onnxruntime", s, "1");
+      double o2 = median("onnxruntime", s, "2");
+      double n1 = median("naive", s, "1");
+      double gflops = Shape.of(s).plan().flopsPerImage() / (e1 * 1e6);
+      sb.append(String.format(Locale.ROOT,
+          "| %s: %s | %.2f | %.2f | %.2f | %.2f | %.1f | %.2fx | %.2fx | %.0fx | %.2fx | %.1f |%n",
+          s, Shape.of(s).describe(), e1, e2, o1, o2, n1, o1 / e1, o2 / e2, n1 / e1, e1 / e2,
+          gflops));
+    }
+    if (!sweepShapes.isEmpty()) {
+      sb.append("\n| sweep (3->3, 270x480) | engine 1T ms | ONNX Runtime 1T ms | vs ORT |\n");
+      sb.append("|---|---|---|---|\n");
+      for (String s : sweepShapes) {
+        double e1 = median("engine", s, "1");
+        double o1 = median("onnxruntime", s, "1");
+        sb.append(String.format(Locale.ROOT, "| %s | %.2f | %.2f | %.2fx |%n", s, e1, o1,
+            o1 / e1));
+      }
+    }
+    System.out.println(sb);
+  }
+}

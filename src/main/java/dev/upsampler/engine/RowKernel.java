@@ -1,0 +1,43 @@
+package dev.upsampler.engine;
+
+/**
+ * The innermost loops of the fast engine, on contiguous float rows. Two implementations exist: a
+ * scalar one that is always there, and a SIMD one over the JDK Vector API chosen at run time by
+ * {@link VectorSupport}. Both perform the same {@code fma} operations in the same order, so their
+ * results are bit-identical.
+ */
+interface RowKernel {
+
+  /**
+   * A weighted sum of shifted source rows with a periodic per-element weight pattern:
+   *
+   * <pre>
+   *   for j in [0, len):
+   *     acc = bias
+   *     for t in [0, taps): acc = fma(src[srcOff[t] + j], w[wOff[t] + j % period], acc)
+   *     dst[dstOff + j] = acc
+   * </pre>
+   *
+   * Each weight row {@code w[wOff[t] ...]} must hold {@code period + lanes() - 1} values (the
+   * pattern repeated), so that any vector starting inside the period can be loaded whole.
+   */
+  void taps(float[] src, int[] srcOff, float[] w, int[] wOff, int taps, int period,
+      float bias, float[] dst, int dstOff, int len);
+
+  /**
+   * Stores floats as 8-bit values: clamp to [0, 255], then round half up ({@code floor(v + 0.5)});
+   * NaN becomes 0. {@code dst[dstOff + j * dstStride] = u8(src[srcOff + j])}.
+   */
+  void storeU8(float[] src, int srcOff, byte[] dst, int dstOff, int dstStride, int len);
+
+  /** Floats per vector (1 for the scalar kernel). */
+  int lanes();
+
+  /** A one-line description for logs, e.g. "SIMD (Vector API, 512-bit, 16 floats)". */
+  String description();
+
+  /** The documented 8-bit rounding: clamp to [0, 255], round half up, NaN to 0. */
+  static int toU8(float v) {
+    return (int) (Math.min(Math.max(v, 0f), 255f) + 0.5f);
+  }
+}

@@ -1,0 +1,42 @@
+package dev.upsampler.engine;
+
+/** The portable kernel: plain loops, {@link Math#fma} in the same order as the SIMD kernel. */
+final class ScalarRowKernel implements RowKernel {
+  static final ScalarRowKernel INSTANCE = new ScalarRowKernel();
+
+  @Override
+  public void taps(float[] src, int[] srcOff, float[] w, int[] wOff, int taps, int period,
+      float bias, float[] dst, int dstOff, int len) {
+    tapsRange(src, srcOff, w, wOff, taps, period, bias, dst, dstOff, 0, len);
+  }
+
+  /** The same sum for elements {@code [from, to)}: also the SIMD kernel's tail. */
+  static void tapsRange(float[] src, int[] srcOff, float[] w, int[] wOff, int taps, int period,
+      float bias, float[] dst, int dstOff, int from, int to) {
+    for (int j = from; j < to; j++) {
+      int phase = j % period;
+      float acc = bias;
+      for (int t = 0; t < taps; t++) {
+        acc = Math.fma(src[srcOff[t] + j], w[wOff[t] + phase], acc);
+      }
+      dst[dstOff + j] = acc;
+    }
+  }
+
+  @Override
+  public void storeU8(float[] src, int srcOff, byte[] dst, int dstOff, int dstStride, int len) {
+    for (int j = 0; j < len; j++) {
+      dst[dstOff + j * dstStride] = (byte) RowKernel.toU8(src[srcOff + j]);
+    }
+  }
+
+  @Override
+  public int lanes() {
+    return 1;
+  }
+
+  @Override
+  public String description() {
+    return "scalar (no jdk.incubator.vector module at run time)";
+  }
+}
