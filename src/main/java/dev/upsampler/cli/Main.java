@@ -16,6 +16,12 @@ public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
+    if (VectorRelaunch.wanted()) {
+      var status = VectorRelaunch.run(args);
+      if (status.isPresent()) {
+        System.exit(status.get());
+      }
+    }
     System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
   }
 

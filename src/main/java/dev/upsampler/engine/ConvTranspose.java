@@ -53,7 +53,9 @@ public final class ConvTranspose {
   /** The fast path prepared for the last plan seen: reused while input sizes repeat. */
   private volatile Prepared prepared;
 
-  private record Prepared(ConvTransposePlan plan, DenseConvTranspose dense) {}
+  /** The fast path prepared for one plan: exactly one of the two is set. */
+  private record Prepared(ConvTransposePlan plan, DenseConvTranspose dense,
+      GemmConvTranspose gemm) {}
 
   private ConvTranspose(ConvTransposeSpec spec, Tensor weights, float[] bias, Algorithm alg,
       BorderMode border, RowKernel kernel) {
@@ -116,6 +118,9 @@ public final class ConvTranspose {
   public String pathDescription() {
     if (algorithm != Algorithm.FAST) {
       return algorithm.name().toLowerCase(Locale.ROOT).replace('_', '-') + " (oracle)";
+    }
+    if (GemmConvTranspose.suits(spec, border)) {
+      return "GEMM + phase-wise col2im, " + kernel.description();
     }
     if (!DenseConvTranspose.supports(spec)) {
       return "reference (stride and dilation both > 1 along the row)";
@@ -244,8 +249,14 @@ public final class ConvTranspose {
   }
 
   private void compute(ConvTransposePlan plan, FrameRows io, Parallelism par) {
-    if (algorithm == Algorithm.FAST && DenseConvTranspose.supports(spec)) {
-      dense(plan).run(io, par);
+    if (algorithm == Algorithm.FAST
+        && (GemmConvTranspose.suits(spec, border) || DenseConvTranspose.supports(spec))) {
+      Prepared p = prepare(plan);
+      if (p.gemm() != null) {
+        p.gemm().run(io, par);
+      } else {
+        p.dense().run(io, par);
+      }
       return;
     }
     Tensor x = io.floatIn != null ? io.floatIn : io.u8In.toTensor();
@@ -268,12 +279,14 @@ public final class ConvTranspose {
     }
   }
 
-  private DenseConvTranspose dense(ConvTransposePlan plan) {
+  private Prepared prepare(ConvTransposePlan plan) {
     Prepared p = prepared;
     if (p == null || !p.plan().equals(plan)) {
-      p = new Prepared(plan, new DenseConvTranspose(plan, weights, bias, border, kernel));
+      p = GemmConvTranspose.suits(spec, border)
+          ? new Prepared(plan, null, new GemmConvTranspose(plan, weights, bias, kernel))
+          : new Prepared(plan, new DenseConvTranspose(plan, weights, bias, border, kernel), null);
       prepared = p;
     }
-    return p.dense();
+    return p;
   }
 }

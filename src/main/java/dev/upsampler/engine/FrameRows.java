@@ -59,6 +59,38 @@ final class FrameRows {
     }
   }
 
+  /** Copies {@code n} pixels of row (b, c, y) from column {@code x0} to {@code dst[off...]}. */
+  void gatherRow(int b, int c, int y, int x0, int n, float[] dst, int off) {
+    if (floatIn != null) {
+      System.arraycopy(floatIn.data(), floatIn.index(b, c, y, x0), dst, off, n);
+      return;
+    }
+    byte[] d = u8In.data();
+    int ps = u8In.pixelStride();
+    int row = u8In.offset() + c * u8In.channelStride() + y * u8In.rowStride() + x0 * ps;
+    for (int i = 0; i < n; i++) {
+      dst[off + i] = d[row + i * ps] & 0xff;
+    }
+  }
+
+  /**
+   * Writes {@code count} computed outputs to row (b, c, y) at columns {@code x, x + step, ...}:
+   * one output phase, interleaved with the others.
+   */
+  void storeStrided(RowKernel kernel, float[] src, int count, int b, int c, int y, int x,
+      int step) {
+    if (floatOut != null) {
+      float[] d = floatOut.data();
+      int o = floatOut.index(b, c, y, x);
+      for (int j = 0; j < count; j++, o += step) {
+        d[o] = src[j];
+      }
+    } else {
+      kernel.storeU8(src, 0, u8Out.data(), u8Out.offset() + c * u8Out.channelStride()
+          + y * u8Out.rowStride() + x * u8Out.pixelStride(), u8Out.pixelStride() * step, count);
+    }
+  }
+
   /** Copies {@code n} input pixels from column {@code x0} into {@code tmp}, channels interleaved. */
   private void gather(int b, int c0, int channels, int y, int x0, int n, float[] tmp) {
     for (int k = 0; k < channels; k++) {

@@ -30,6 +30,17 @@ interface RowKernel {
    */
   void storeU8(float[] src, int srcOff, byte[] dst, int dstOff, int dstStride, int len);
 
+  /**
+   * The GEMM of the many-channel path: for r in [0, rows), j in [0, len):
+   *
+   * <pre>
+   *   acc = 0; for c in [0, channels): acc = fma(wT[wOff + c*rows + r], x[xOff + c*xStride + j], acc)
+   *   z[zOff + r*zStride + j] = acc
+   * </pre>
+   */
+  void gemm(float[] wT, int wOff, int rows, float[] x, int xOff, int xStride, int channels,
+      float[] z, int zOff, int zStride, int len);
+
   /** Floats per vector (1 for the scalar kernel). */
   int lanes();
 

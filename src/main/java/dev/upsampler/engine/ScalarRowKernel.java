@@ -24,6 +24,26 @@ final class ScalarRowKernel implements RowKernel {
   }
 
   @Override
+  public void gemm(float[] wT, int wOff, int rows, float[] x, int xOff, int xStride,
+      int channels, float[] z, int zOff, int zStride, int len) {
+    gemmRange(wT, wOff, rows, 0, rows, x, xOff, xStride, channels, z, zOff, zStride, 0, len);
+  }
+
+  /** Rows [r0, r1) and columns [j0, j1) of the GEMM: also the SIMD kernel's edges. */
+  static void gemmRange(float[] wT, int wOff, int rows, int r0, int r1, float[] x, int xOff,
+      int xStride, int channels, float[] z, int zOff, int zStride, int j0, int j1) {
+    for (int r = r0; r < r1; r++) {
+      for (int j = j0; j < j1; j++) {
+        float acc = 0f;
+        for (int c = 0; c < channels; c++) {
+          acc = Math.fma(wT[wOff + c * rows + r], x[xOff + c * xStride + j], acc);
+        }
+        z[zOff + r * zStride + j] = acc;
+      }
+    }
+  }
+
+  @Override
   public void storeU8(float[] src, int srcOff, byte[] dst, int dstOff, int dstStride, int len) {
     for (int j = 0; j < len; j++) {
       dst[dstOff + j * dstStride] = (byte) RowKernel.toU8(src[srcOff + j]);

@@ -196,6 +196,60 @@ class FastPathTest {
     }
   }
 
+  /**
+   * The GEMM + col2im path (16 or more input channels per group) over random strides, dilations
+   * (both above 1 included), kernels, groups, crops, batches, float and 8-bit I/O and threads.
+   */
+  @Test
+  void gemmPathEqualsTheReference() {
+    Random rnd = new Random(56);
+    try (Parallelism two = Parallelism.newPool(2)) {
+      for (int i = 0; i < 60; i++) {
+        int g = 1 + rnd.nextInt(2);
+        int cin = g * (16 + rnd.nextInt(10));
+        int cout = g * (1 + rnd.nextInt(3));
+        Size2 s = new Size2(1 + rnd.nextInt(3), 1 + rnd.nextInt(3));
+        Size2 k = new Size2(1 + rnd.nextInt(9), 1 + rnd.nextInt(9));
+        Size2 d = new Size2(1 + rnd.nextInt(2), 1 + rnd.nextInt(2));
+        Padding p = rnd.nextBoolean()
+            ? Padding.torch(new Size2(rnd.nextInt(3), rnd.nextInt(3)), Size2.square(0))
+            : new Padding.TensorFlow(Padding.TfMode.SAME, null);
+        ConvTransposeSpec spec;
+        int h = 1 + rnd.nextInt(40);
+        int w = 1 + rnd.nextInt(200);
+        try {
+          spec = new ConvTransposeSpec(cin, cout, k, s, d, g, p, true);
+          spec.plan(h, w);
+        } catch (SpecException e) {
+          continue;
+        }
+        float[] bias = new float[cout];
+        for (int j = 0; j < cout; j++) {
+          bias[j] = (float) rnd.nextGaussian();
+        }
+        ConvTranspose op = ConvTranspose.of(spec, randomTensor(rnd, cin, cout / g, k.h(), k.w()),
+            bias);
+        assertTrue(op.pathDescription().startsWith("GEMM"), op.pathDescription());
+        Tensor x = randomTensor(rnd, 1 + rnd.nextInt(2), cin, h, w);
+        Tensor expected = op.using(ConvTranspose.Algorithm.REFERENCE).apply(x);
+        Tensor one = op.apply(x);
+        // Sums of up to ~2000 N(0,1) products: relative to the output's RMS (its scale).
+        assertClose(expected, one, 1e-5, Math.max(1.0, rms(expected)),
+            "case " + i + " " + spec + " " + op.plan(x));
+        assertSame(one, op.apply(x, two), "two threads, case " + i);
+        assertSame(one, op.scalar().apply(x), "scalar, case " + i);
+      }
+    }
+  }
+
+  static double rms(Tensor t) {
+    double s = 0;
+    for (float v : t.toArray()) {
+      s += (double) v * v;
+    }
+    return Math.sqrt(s / t.size());
+  }
+
   @Test
   void roundingIsHalfUpAndClamped() {
     assertEquals(0, RowKernel.toU8(-3f));

@@ -1,0 +1,81 @@
+package dev.upsampler.cli;
+
+import dev.upsampler.engine.VectorSupport;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Gives {@code java -jar upsampler.jar} the SIMD engine. The Vector API is an incubator module
+ * that the JVM resolves only with {@code --add-modules jdk.incubator.vector}, and a jar manifest
+ * cannot add it; so when it is missing, the launcher runs the same command once more in a child
+ * JVM with the flag (same JVM options, class path and arguments), passes its output through
+ * (minus the JVM's "Using incubator modules" warning) and exits with its status.
+ *
+ * <p>Off when {@code UPSAMPLER_RELAUNCH=false} or {@code -Dupsampler.relaunch=false}; if the
+ * child cannot be started the command runs here on the scalar path.
+ */
+final class VectorRelaunch {
+  static final String MARK = "upsampler.relaunched";
+  private static final String WARNING = "WARNING: Using incubator modules: jdk.incubator.vector";
+
+  private VectorRelaunch() {}
+
+  static boolean wanted() {
+    return !VectorSupport.moduleAvailable()
+        && System.getProperty(MARK) == null
+        && !"false".equals(System.getProperty("upsampler.relaunch"))
+        && !"false".equals(System.getenv("UPSAMPLER_RELAUNCH"));
+  }
+
+  /** Runs the command in a child JVM; empty if it could not be started. */
+  static Optional<Integer> run(String[] args) {
+    Optional<String> java = ProcessHandle.current().info().command();
+    if (java.isEmpty()) {
+      return Optional.empty();
+    }
+    List<String> cmd = new ArrayList<>();
+    cmd.add(java.get());
+    cmd.add(VectorSupport.JVM_FLAG);
+    cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+    cmd.add("-D" + MARK + "=true");
+    cmd.add("-cp");
+    cmd.add(System.getProperty("java.class.path"));
+    cmd.add(Main.class.getName());
+    cmd.addAll(List.of(args));
+    try {
+      Process p = new ProcessBuilder(cmd)
+          .redirectInput(ProcessBuilder.Redirect.INHERIT)
+          .redirectOutput(ProcessBuilder.Redirect.INHERIT)
+          .start();
+      Thread errors = new Thread(() -> copyErrors(p), "upsampler-relaunch-stderr");
+      errors.start();
+      int status = p.waitFor();
+      errors.join();
+      return Optional.of(status);
+    } catch (IOException e) {
+      return Optional.empty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.of(130);
+    }
+  }
+
+  private static void copyErrors(Process p) {
+    try (BufferedReader r = new BufferedReader(
+        new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8))) {
+      for (String line = r.readLine(); line != null; line = r.readLine()) {
+        if (!line.equals(WARNING)) {
+          System.err.println(line);
+        }
+      }
+    } catch (IOException e) {
+      // the child is gone; nothing more to copy
+    }
+  }
+}
