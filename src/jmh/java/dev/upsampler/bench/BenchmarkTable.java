@@ -15,7 +15,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
  * Runs the JMH benchmarks and prints one Markdown table of medians and ratios, every ratio from
- * the same run. Usage: {@code BenchmarkTable [--quick] [--shapes a,b,c] [--no-sweep]}.
+ * the same run. Usage: {@code BenchmarkTable [--quick] [--shapes a,b,c] [--no-sweep]
+ * [--no-resize]}.
  */
 public final class BenchmarkTable {
   private final Map<String, Double> medians = new LinkedHashMap<>();
@@ -28,10 +29,11 @@ public final class BenchmarkTable {
   public static void main(String[] args) throws RunnerException {
     boolean quick = List.of(args).contains("--quick");
     boolean sweep = !List.of(args).contains("--no-sweep");
+    boolean resize = !List.of(args).contains("--no-resize");
     List<String> shapes = List.of("a", "b", "c");
     for (int i = 0; i < args.length - 1; i++) {
       if (args[i].equals("--shapes")) {
-        shapes = List.of(args[i + 1].split(","));
+        shapes = args[i + 1].equals("none") ? List.of() : List.of(args[i + 1].split(","));
       }
     }
     BenchmarkTable t = new BenchmarkTable(quick);
@@ -39,6 +41,10 @@ public final class BenchmarkTable {
       t.run("engine", s, "1", "2");
       t.run("onnxruntime", s, "1", "2");
       t.run("naive", s);
+    }
+    if (resize) {
+      t.runResize("engine");
+      t.runResize("opencv");
     }
     List<String> sweepShapes = new ArrayList<>();
     if (sweep) {
@@ -76,6 +82,19 @@ public final class BenchmarkTable {
     }
   }
 
+  private void runResize(String method) throws RunnerException {
+    Collection<RunResult> results = new Runner(new OptionsBuilder()
+        .include(ResizeBenchmark.class.getName() + "." + method + "$")
+        .param("threads", "1", "2")
+        .warmupIterations(quick ? 1 : 3).measurementIterations(quick ? 3 : 5)
+        .warmupTime(TimeValue.seconds(1)).measurementTime(TimeValue.seconds(quick ? 1 : 2))
+        .build()).run();
+    for (RunResult r : results) {
+      medians.put("resize-" + method + "/d/" + r.getParams().getParam("threads"),
+          r.getPrimaryResult().getStatistics().getPercentile(50));
+    }
+  }
+
   private double median(String method, String shape, String threads) {
     return medians.getOrDefault(method + "/" + shape + "/" + threads, Double.NaN);
   }
@@ -99,6 +118,17 @@ public final class BenchmarkTable {
           "| %s: %s | %.2f | %.2f | %.2f | %.2f | %.1f | %.2fx | %.2fx | %.0fx | %.2fx | %.1f |%n",
           s, Shape.of(s).describe(), e1, e2, o1, o2, n1, o1 / e1, o2 / e2, n1 / e1, e1 / e2,
           gflops));
+    }
+    double d1 = median("resize-engine", "d", "1");
+    if (!Double.isNaN(d1)) {
+      double d2 = median("resize-engine", "d", "2");
+      double c1 = median("resize-opencv", "d", "1");
+      double c2 = median("resize-opencv", "d", "2");
+      sb.append("\n| shape | engine 1T | engine 2T | OpenCV resize 1T | OpenCV resize 2T"
+          + " | vs OpenCV 1T | vs OpenCV 2T | 2T vs 1T |\n|---|---|---|---|---|---|---|---|\n");
+      sb.append(String.format(Locale.ROOT,
+          "| d: 1920x1080 RGB8 -> 3840x2160, bicubic | %.2f | %.2f | %.2f | %.2f | %.2fx | %.2fx"
+              + " | %.2fx |%n", d1, d2, c1, c2, c1 / d1, c2 / d2, d1 / d2));
     }
     if (!sweepShapes.isEmpty()) {
       sb.append("\n| sweep (3->3, 270x480) | engine 1T ms | ONNX Runtime 1T ms | vs ORT |\n");

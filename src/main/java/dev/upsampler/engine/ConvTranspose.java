@@ -53,9 +53,13 @@ public final class ConvTranspose {
   /** The fast path prepared for the last plan seen: reused while input sizes repeat. */
   private volatile Prepared prepared;
 
-  /** The fast path prepared for one plan: exactly one of the two is set. */
-  private record Prepared(ConvTransposePlan plan, DenseConvTranspose dense,
-      GemmConvTranspose gemm) {}
+  /** The fast path prepared for one plan (and frame layout): exactly one of the three is set. */
+  private record Prepared(ConvTransposePlan plan, boolean interleaved, DenseConvTranspose dense,
+      GemmConvTranspose gemm, SeparableConvTranspose separable) {}
+
+  /** Rank-1 factors of a depthwise kernel, computed once; NOT_SEPARABLE when there are none. */
+  private volatile float[][][] factors;
+  private static final float[][][] NOT_SEPARABLE = new float[0][][];
 
   private ConvTranspose(ConvTransposeSpec spec, Tensor weights, float[] bias, Algorithm alg,
       BorderMode border, RowKernel kernel) {
@@ -118,6 +122,9 @@ public final class ConvTranspose {
   public String pathDescription() {
     if (algorithm != Algorithm.FAST) {
       return algorithm.name().toLowerCase(Locale.ROOT).replace('_', '-') + " (oracle)";
+    }
+    if (separableFactors() != null) {
+      return "separable (two 1-D polyphase passes), " + kernel.description();
     }
     if (GemmConvTranspose.suits(spec, border)) {
       return "GEMM + phase-wise col2im, " + kernel.description();
@@ -249,10 +256,14 @@ public final class ConvTranspose {
   }
 
   private void compute(ConvTransposePlan plan, FrameRows io, Parallelism par) {
-    if (algorithm == Algorithm.FAST
-        && (GemmConvTranspose.suits(spec, border) || DenseConvTranspose.supports(spec))) {
-      Prepared p = prepare(plan);
-      if (p.gemm() != null) {
+    if (algorithm == Algorithm.FAST && (separableFactors() != null
+        || GemmConvTranspose.suits(spec, border) || DenseConvTranspose.supports(spec))) {
+      boolean interleaved = spec.inChannels() > 1 && io.u8In != null && io.u8In.isInterleaved()
+          && io.u8Out.isInterleaved();
+      Prepared p = prepare(plan, interleaved);
+      if (p.separable() != null) {
+        p.separable().run(io, par);
+      } else if (p.gemm() != null) {
         p.gemm().run(io, par);
       } else {
         p.dense().run(io, par);
@@ -279,14 +290,33 @@ public final class ConvTranspose {
     }
   }
 
-  private Prepared prepare(ConvTransposePlan plan) {
+  private Prepared prepare(ConvTransposePlan plan, boolean interleaved) {
     Prepared p = prepared;
-    if (p == null || !p.plan().equals(plan)) {
-      p = GemmConvTranspose.suits(spec, border)
-          ? new Prepared(plan, null, new GemmConvTranspose(plan, weights, bias, kernel))
-          : new Prepared(plan, new DenseConvTranspose(plan, weights, bias, border, kernel), null);
+    if (p == null || !p.plan().equals(plan) || p.interleaved() != interleaved) {
+      float[][][] f = separableFactors();
+      if (f != null) {
+        p = new Prepared(plan, interleaved, null, null,
+            new SeparableConvTranspose(plan, f[0], f[1], bias, border, kernel, interleaved));
+      } else if (GemmConvTranspose.suits(spec, border)) {
+        p = new Prepared(plan, interleaved, null,
+            new GemmConvTranspose(plan, weights, bias, kernel), null);
+      } else {
+        p = new Prepared(plan, interleaved,
+            new DenseConvTranspose(plan, weights, bias, border, kernel), null, null);
+      }
       prepared = p;
     }
     return p;
+  }
+
+  /** The depthwise rank-1 factors {u, v}, or null when the separable path does not apply. */
+  private float[][][] separableFactors() {
+    float[][][] f = factors;
+    if (f == null) {
+      f = SeparableConvTranspose.applies(spec) ? SeparableConvTranspose.factor(weights) : null;
+      f = f == null ? NOT_SEPARABLE : f;
+      factors = f;
+    }
+    return f == NOT_SEPARABLE ? null : f;
   }
 }

@@ -41,7 +41,10 @@ final class FrameRows {
     // Expanded elements before column 0, inside the image, after the last column.
     int before = Math.min(len, Math.max(0, -mStart));
     int inside = Math.max(0, Math.min(len, s * inW - mStart) - before);
-    if (inside > 0) {
+    if (inside > 0 && u8In != null) {
+      expandBytes(c0, channels, iy, first, Math.floorMod(mStart + before, s), s, inside, dst,
+          dstOff + before * channels);
+    } else if (inside > 0) {
       gather(b, c0, channels, iy, first, last - first + 1, tmp);
       repeat(tmp, Math.floorMod(mStart + before, s), s, channels, inside, dst,
           dstOff + before * channels);
@@ -56,6 +59,43 @@ final class FrameRows {
         edge(b, c0, channels, iy, inW - 1, replicate, dst,
             dstOff + (before + inside) * channels, after, tmp);
       }
+    }
+  }
+
+  /**
+   * Gather and repeat in one pass for 8-bit input: each source pixel's channels are read once and
+   * written {@code s} times (the first {@code s - phase} times), {@code len} expanded pixels in all.
+   */
+  private void expandBytes(int c0, int channels, int y, int x0, int phase, int s, int len,
+      float[] dst, int dstOff) {
+    byte[] d = u8In.data();
+    int ps = u8In.pixelStride();
+    int cs = u8In.channelStride();
+    int p = u8In.offset() + c0 * cs + y * u8In.rowStride() + x0 * ps;
+    int o = dstOff;
+    int remaining = len;
+    int run = s - phase;
+    while (remaining > 0) {
+      int r = Math.min(run, remaining);
+      if (channels == 3) {
+        float v0 = d[p] & 0xff;
+        float v1 = d[p + cs] & 0xff;
+        float v2 = d[p + 2 * cs] & 0xff;
+        for (int q = 0; q < r; q++, o += 3) {
+          dst[o] = v0;
+          dst[o + 1] = v1;
+          dst[o + 2] = v2;
+        }
+      } else {
+        for (int q = 0; q < r; q++) {
+          for (int k = 0; k < channels; k++) {
+            dst[o++] = d[p + k * cs] & 0xff;
+          }
+        }
+      }
+      remaining -= r;
+      run = s;
+      p += ps;
     }
   }
 

@@ -47,8 +47,14 @@ interface RowKernel {
   /** A one-line description for logs, e.g. "SIMD (Vector API, 512-bit, 16 floats)". */
   String description();
 
-  /** The documented 8-bit rounding: clamp to [0, 255], round half up, NaN to 0. */
+  /**
+   * The documented 8-bit rounding: clamp to [0, 255], round half up, NaN to 0. Computed as
+   * {@code clamp((int) (v + 0.5f), 0, 255)}: Java's cast truncates toward zero, sends NaN to 0
+   * and saturates infinities, so this equals {@code floor(clamp(v, 0, 255) + 0.5)} for every
+   * float, with integer clamps (branch-free) instead of float min/max.
+   */
   static int toU8(float v) {
-    return (int) (Math.min(Math.max(v, 0f), 255f) + 0.5f);
+    int i = (int) (v + 0.5f);
+    return i < 0 ? 0 : Math.min(i, 255);
   }
 }

@@ -43,8 +43,22 @@ final class ScalarRowKernel implements RowKernel {
     }
   }
 
+  /**
+   * JDK 25's C2 vectorises a float clamp followed by the cast (about 4x faster than the integer
+   * clamp here); JDK 17's does not, and there the integer clamp is 3-5x faster than float
+   * min/max. Both compute {@link RowKernel#toU8} exactly: {@code (int)} truncates {@code v + 0.5}
+   * in [0, 255.9] to its floor, and sends NaN to 0.
+   */
+  private static final boolean FLOAT_CLAMP_VECTORISES = Runtime.version().feature() >= 25;
+
   @Override
   public void storeU8(float[] src, int srcOff, byte[] dst, int dstOff, int dstStride, int len) {
+    if (dstStride == 1 && FLOAT_CLAMP_VECTORISES) {
+      for (int j = 0; j < len; j++) {
+        dst[dstOff + j] = (byte) (int) Math.min(Math.max(src[srcOff + j] + 0.5f, 0f), 255.9f);
+      }
+      return;
+    }
     for (int j = 0; j < len; j++) {
       dst[dstOff + j * dstStride] = (byte) RowKernel.toU8(src[srcOff + j]);
     }
