@@ -56,13 +56,13 @@ final class DenseConvTranspose {
     this.patterns = buildPatterns(weights);
     int cg = spec.inPerGroup();
     int unit = xt.stride * kernel.lanes();
-    int wanted = Integer.getInteger("ub.tw", cg >= 16 ? 128 : 512);
+    int wanted = cg >= 16 ? 128 : 512;
     this.tileW = Math.min(roundUp(wanted, unit), roundUp(plan.outW(), xt.stride));
     this.rowLen = tileW - xt.minShift();
     int sh = spec.stride().h();
     int spanRows = ((spec.kernel().h() - 1) * spec.dilation().h()) / sh + 2;
     int budgetRows = Math.max(spanRows + 1, TILE_BYTES / (4 * cg * rowLen));
-    this.tileH = Math.max(1, Math.min(Integer.getInteger("ub.th", MAX_TILE_ROWS), (budgetRows - spanRows) * sh));
+    this.tileH = Math.max(1, Math.min(MAX_TILE_ROWS, (budgetRows - spanRows) * sh));
     this.maxRows = (tileH - 1 + (spec.kernel().h() - 1) * spec.dilation().h()) / sh + 2;
     this.maxTaps = cg * spec.kernel().h() * xt.taps;
   }

@@ -17,13 +17,19 @@ import java.util.Arrays;
  * for four weight rows), where the row form reloads a weight pattern per tap. The col2im runs per
  * output phase: outputs {@code ox = ox_p + sW*j} of one phase read each Z row contiguously in
  * {@code j}, so one phase is a {@link RowKernel#taps} sum with weight 1, stored with the phases
- * interleaved. Z holds the input rows of one tile (its halo included) between zero margins, so
- * borders need no branch. Only {@link BorderMode#ZERO}; any stride and dilation.
+ * interleaved. Tiles are column strips of a quarter of the image's height; Z rows live in a ring
+ * between zero margins (so borders need no branch) and each is computed once per tile. Only
+ * {@link BorderMode#ZERO}; any stride and dilation.
  */
 final class GemmConvTranspose {
-  /** Input columns per tile: two blocks of three vectors at 16 lanes. */
-  private static final int TILE_INPUT_COLS = 96;
-  private static final int TILE_ROWS = 32;
+  /**
+   * Input columns per tile. Wide strips make each channel's row one long sequential read (short
+   * pieces of 56 far-apart rows left the prefetchers idle: 2x slower GEMM); the ring of Z rows
+   * for 512 columns of FSRCNN's layer is about 1 MB, within this machine's 2 MB L2.
+   */
+  private static final int TILE_INPUT_COLS = 512;
+  /** Row segments per image: tiles to spread over threads; each recomputes only its halo. */
+  private static final int ROW_SEGMENTS = 8;
 
   private final ConvTransposePlan plan;
   private final ConvTransposeSpec spec;
@@ -64,13 +70,16 @@ final class GemmConvTranspose {
     Arrays.fill(ones, 1f);
     int sw = spec.stride().w();
     int sh = spec.stride().h();
-    this.tileW = Math.min(TILE_INPUT_COLS * sw, plan.outW());
-    this.tileH = Math.min(TILE_ROWS, plan.outH());
+    // Output columns such that a tile's input columns (halo included) fill whole vectors.
+    int halo = ((kw - 1) * spec.dilation().w() + sw - 1) / sw;
+    this.tileW = Math.min(plan.outW(), Math.max(sw, sw * (TILE_INPUT_COLS - 1 - halo)));
+    this.tileH = (plan.outH() + ROW_SEGMENTS - 1) / ROW_SEGMENTS;
     // Z rows hold the margins plus the input columns rounded up to whole vectors.
     int reach = (tileW - 1 + (kw - 1) * spec.dilation().w()) / sw + 2;
     this.xWidth = roundUp(reach, kernel.lanes());
-    this.zWidth = reach + xWidth;
-    this.maxInRows = (tileH - 1 + (kh - 1) * spec.dilation().h()) / sh + 2;
+    this.zWidth = reach + kernel.lanes();
+    // The ring of Z rows: every input row one output row can meet.
+    this.maxInRows = ((kh - 1) * spec.dilation().h()) / sh + 2;
     this.maxTaps = kh * kw;
   }
 
@@ -120,37 +129,23 @@ final class GemmConvTranspose {
     int ixLo = Math.max(0, ixFirst);
     int ixHi = Math.min(io.inW - 1, ixLast);
     int nx = ixHi - ixLo + 1;
-    int margin = ixLo - ixFirst;
-    int iyLo = Math.max(0, Math.floorDiv(oy0 + top - (kh - 1) * dh, sh));
-    int iyHi = Math.min(io.inH - 1, Math.floorDiv(oy1 - 1 + top, sh));
     int rowBlock = rowsZ * zWidth;
-    for (int g = 0; g < spec.groups(); g++) {
-      if (nx > 0) {
-        // The GEMM runs over whole vectors: the input tile is copied into a scratch whose rows
-        // end in zeros, so no column is left to a scalar tail.
-        int padded = roundUp(nx, kernel.lanes());
-        for (int iy = iyLo; iy <= iyHi; iy++) {
-          for (int c = 0; c < cg; c++) {
-            io.gatherRow(b, g * cg + c, iy, ixLo, nx, ws.x, c * xWidth);
-            Arrays.fill(ws.x, c * xWidth + nx, c * xWidth + padded, 0f);
-          }
-          int block = (iy - iyLo) * rowBlock;
-          kernel.gemm(weightsT, g * cg * rowsZ, rowsZ, ws.x, 0, xWidth, cg, ws.z, block + margin,
-              zWidth, padded);
-          // Columns left and right of the image read as zeros.
-          for (int r = 0; r < rowsZ; r++) {
-            int row = block + r * zWidth;
-            Arrays.fill(ws.z, row, row + margin, 0f);
-            Arrays.fill(ws.z, row + margin + padded, row + zWidth, 0f);
+    Arrays.fill(ws.slotRow, -1);
+    for (int oy = oy0; oy < oy1; oy++) {
+      int n = nx > 0
+          ? AxisTaps.rowTaps(oy, sh, dh, kh, top, io.inH, BorderMode.ZERO, ws.kk, ws.in) : 0;
+      for (int g = 0; g < spec.groups(); g++) {
+        // Z rows live in a ring: each input row's GEMM runs once per tile, when first needed.
+        for (int q = 0; q < n; q++) {
+          int slot = g * maxInRows + ws.in[q] % maxInRows;
+          if (ws.slotRow[slot] != ws.in[q]) {
+            computeZ(io, ws, b, g, ws.in[q], ixLo, nx, ixLo - ixFirst, slot * rowBlock);
+            ws.slotRow[slot] = ws.in[q];
           }
         }
-      }
-      for (int m = 0; m < mg; m++) {
-        int co = g * mg + m;
-        float bv = bias == null ? 0f : bias[co];
-        for (int oy = oy0; oy < oy1; oy++) {
-          int n = nx > 0
-              ? AxisTaps.rowTaps(oy, sh, dh, kh, top, io.inH, BorderMode.ZERO, ws.kk, ws.in) : 0;
+        for (int m = 0; m < mg; m++) {
+          int co = g * mg + m;
+          float bv = bias == null ? 0f : bias[co];
           for (int p = 0; p < sw && ox0 + p < ox1; p++) {
             int oxp = ox0 + p;
             int count = (ox1 - oxp + sw - 1) / sw;
@@ -162,8 +157,9 @@ final class GemmConvTranspose {
               }
               int col = Math.floorDiv(num, sw) - ixFirst;
               for (int q = 0; q < n; q++) {
-                ws.srcOff[taps] = (ws.in[q] - iyLo) * rowBlock
-                    + ((m * kh + ws.kk[q]) * kw + kx) * zWidth + col;
+                int slot = g * maxInRows + ws.in[q] % maxInRows;
+                ws.srcOff[taps] = slot * rowBlock + ((m * kh + ws.kk[q]) * kw + kx) * zWidth
+                    + col;
                 ws.wOff[taps] = 0;
                 taps++;
               }
@@ -173,6 +169,29 @@ final class GemmConvTranspose {
           }
         }
       }
+    }
+  }
+
+  /**
+   * The GEMM of one input row into Z block {@code zOff}: rows (m, ky, kx) of {@code zWidth}
+   * columns, the image's {@code nx} columns at {@code margin}, zeros left and right of them.
+   */
+  private void computeZ(FrameRows io, Workspace ws, int b, int g, int iy, int ixLo, int nx,
+      int margin, int zOff) {
+    int cg = spec.inPerGroup();
+    // The GEMM runs over whole vectors: the input row is copied into a scratch whose rows end
+    // in zeros, so no column is left to a scalar tail.
+    int padded = roundUp(nx, kernel.lanes());
+    for (int c = 0; c < cg; c++) {
+      io.gatherRow(b, g * cg + c, iy, ixLo, nx, ws.x, c * xWidth);
+      Arrays.fill(ws.x, c * xWidth + nx, c * xWidth + padded, 0f);
+    }
+    kernel.gemm(weightsT, g * cg * rowsZ, rowsZ, ws.x, 0, xWidth, cg, ws.z, zOff + margin,
+        zWidth, padded);
+    for (int r = 0; r < rowsZ; r++) {
+      int row = zOff + r * zWidth;
+      Arrays.fill(ws.z, row, row + margin, 0f);
+      Arrays.fill(ws.z, row + margin + padded, row + zWidth, 0f);
     }
   }
 
@@ -194,7 +213,9 @@ final class GemmConvTranspose {
 
   /** Per-thread scratch sized by the tile and reused across calls. */
   private final class Workspace {
-    final float[] z = new float[maxInRows * rowsZ * zWidth];
+    final float[] z = new float[spec.groups() * maxInRows * rowsZ * zWidth];
+    /** Which input row each ring slot holds, -1 for none. */
+    final int[] slotRow = new int[spec.groups() * maxInRows];
     final float[] x = new float[spec.inPerGroup() * xWidth];
     final float[] phase = new float[tileW];
     final int[] srcOff = new int[maxTaps];
