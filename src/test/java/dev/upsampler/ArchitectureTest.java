@@ -7,13 +7,21 @@ import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 
-/** Dependencies point one way: engine <- io <- flink <- cli (entry points). */
+/** Dependencies point one way: engine <- image <- io <- flink <- cli (entry points). */
 @AnalyzeClasses(packages = "dev.upsampler", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
 
   @ArchTest
   static final ArchRule engineIsPureJava = noClasses()
       .that().resideInAPackage("dev.upsampler.engine..")
+      .should().dependOnClassesThat().resideInAnyPackage(
+          "org.apache.flink..", "org.bytedeco..", "java.awt..", "javax.imageio..",
+          "dev.upsampler.image..", "dev.upsampler.io..", "dev.upsampler.flink..",
+          "dev.upsampler.cli..");
+
+  @ArchTest
+  static final ArchRule imageIsPureJavaOverTheEngine = noClasses()
+      .that().resideInAPackage("dev.upsampler.image..")
       .should().dependOnClassesThat().resideInAnyPackage(
           "org.apache.flink..", "org.bytedeco..", "java.awt..", "javax.imageio..",
           "dev.upsampler.io..", "dev.upsampler.flink..", "dev.upsampler.cli..");

@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Upsamples images and video with transposed-convolution kernels.",
-    subcommands = {DeconvCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {UpscaleCommand.class, EvalCommand.class, CompareCommand.class,
+        DeconvCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

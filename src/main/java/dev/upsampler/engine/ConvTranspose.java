@@ -158,6 +158,11 @@ public final class ConvTranspose {
     return spec;
   }
 
+  /** The weights {@code [C_in, C_out/groups, kH, kW]}; callers must not modify them. */
+  public Tensor weights() {
+    return weights;
+  }
+
   public Algorithm algorithm() {
     return algorithm;
   }

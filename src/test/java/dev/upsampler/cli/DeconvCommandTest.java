@@ -29,9 +29,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 class DeconvCommandTest {
   @TempDir Path dir;
 
-  record Run(int status, String out, String err) {}
+  public record Run(int status, String out, String err) {}
 
-  static Run run(String... args) {
+  public static Run run(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     int status = Main.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));

@@ -1,0 +1,122 @@
+package dev.upsampler.cli;
+
+import dev.upsampler.engine.Parallelism;
+import dev.upsampler.image.ColorMode;
+import dev.upsampler.image.Frame;
+import dev.upsampler.image.FrameInfo;
+import dev.upsampler.image.UpscaleKernel;
+import dev.upsampler.image.Upscaler;
+import dev.upsampler.io.ImageCodecs;
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Path;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code compare}: input (nearest-upscaled) and output side by side, with a zoomed crop. */
+@Command(
+    name = "compare",
+    description = {
+      "Writes one PNG: the input enlarged by nearest neighbour beside the kernel's output, and"
+          + " below them the same crop of both, enlarged 3x.",
+      ""
+    })
+final class CompareCommand extends BaseCommand {
+  private static final int LABEL = 28;
+  private static final int ZOOM = 3;
+
+  @Option(names = "--input", required = true, paramLabel = "IN", description = "An image.")
+  Path input;
+
+  @Option(names = "--output", required = true, paramLabel = "CMP.png",
+      description = "The comparison picture.")
+  Path output;
+
+  @Option(names = "--crop-at", paramLabel = "X,Y",
+      description = "Top-left of the zoomed crop in output pixels (default: centred).")
+  String cropAt;
+
+  @Mixin ImageOptions image;
+
+  @Override
+  public Integer call() throws IOException {
+    UpscaleKernel kernel = image.kernel();
+    Frame in = ImageCodecs.read(input, image.maxPixels);
+    Frame near;
+    Frame out;
+    try (Parallelism par = Parallelism.newPool(image.threads)) {
+      out = new Upscaler(kernel, image.colorMode(), par).apply(in);
+      near = new Upscaler(UpscaleKernel.named("nearest", kernel.scale()), ColorMode.RGB, par)
+          .apply(in);
+    }
+    int w = out.width();
+    int h = out.height();
+    int cw = Math.max(1, w / ZOOM);
+    int chh = Math.max(1, h / ZOOM);
+    int cx = (w - cw) / 2;
+    int cy = (h - chh) / 2;
+    if (cropAt != null) {
+      String[] p = cropAt.split(",");
+      cx = Math.max(0, Math.min(w - cw, Integer.parseInt(p[0].trim())));
+      cy = Math.max(0, Math.min(h - chh, Integer.parseInt(p[1].trim())));
+    }
+    int gap = 8;
+    BufferedImage canvas = new BufferedImage(2 * w + gap, 2 * (h + LABEL) + gap,
+        BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = canvas.createGraphics();
+    g.setColor(Color.WHITE);
+    g.fillRect(0, 0, canvas.getWidth(), canvas.getHeight());
+    g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING,
+        RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+    g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 16));
+    String scale = "x" + kernel.scale().w() + (kernel.scale().h() != kernel.scale().w()
+        ? "," + kernel.scale().h() : "");
+    BufferedImage a = ImageCodecs.toImage(to8(near));
+    BufferedImage b = ImageCodecs.toImage(to8(out));
+    draw(g, a, 0, "input " + in.width() + "x" + in.height() + ", nearest " + scale, w, h);
+    draw(g, b, w + gap, kernel.name() + " " + scale + " (" + image.colorMode().name()
+        .toLowerCase(java.util.Locale.ROOT) + ")", w, h);
+    g.setColor(Color.RED);
+    g.setStroke(new BasicStroke(2));
+    g.drawRect(cx, LABEL + cy, cw, chh);
+    g.drawRect(w + gap + cx, LABEL + cy, cw, chh);
+    int top = h + LABEL + gap;
+    g.setColor(Color.BLACK);
+    g.drawString("zoomed " + ZOOM + "x", 4, top + 20);
+    g.setRenderingHint(RenderingHints.KEY_INTERPOLATION,
+        RenderingHints.VALUE_INTERPOLATION_NEAREST_NEIGHBOR);
+    g.drawImage(a, 0, top + LABEL, w, top + LABEL + h, cx, cy, cx + cw, cy + chh, null);
+    g.drawImage(b, w + gap, top + LABEL, 2 * w + gap, top + LABEL + h, cx, cy, cx + cw,
+        cy + chh, null);
+    g.dispose();
+    ImageCodecs.write(ImageCodecs.toFrame(canvas, FrameInfo.ofFile(output.toString())), output,
+        "png", 1f);
+    out().println("wrote " + output + " (" + canvas.getWidth() + "x" + canvas.getHeight() + ")");
+    return 0;
+  }
+
+  private static void draw(Graphics2D g, BufferedImage img, int x, String label, int w, int h) {
+    g.setColor(Color.BLACK);
+    g.drawString(label, x + 4, 20);
+    g.drawImage(img, x, LABEL, w, h, null);
+  }
+
+  private static Frame to8(Frame f) {
+    if (f.layout().bitsPerSample() == 8) {
+      return f;
+    }
+    short[] s = f.shorts();
+    byte[] d = new byte[s.length];
+    for (int i = 0; i < s.length; i++) {
+      d[i] = (byte) ((s[i] & 0xffff) >> 8);
+    }
+    return Frame.of8(dev.upsampler.image.PixelLayout.of(f.layout().colorChannels(),
+        f.layout().hasAlpha(), 8), f.width(), f.height(), d, f.info());
+  }
+}

@@ -1,0 +1,123 @@
+package dev.upsampler.cli;
+
+import dev.upsampler.engine.Parallelism;
+import dev.upsampler.image.Frame;
+import dev.upsampler.image.UpscaleKernel;
+import dev.upsampler.image.Upscaler;
+import dev.upsampler.io.ImageCodecs;
+import dev.upsampler.io.InvalidInputException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code upscale}: images in, upscaled images out, one file or a whole directory. */
+@Command(
+    name = "upscale",
+    description = {
+      "Upscales an image, or every image in a directory (names kept), with a transposed-"
+          + "convolution kernel.",
+      ""
+    },
+    footer = {
+      "",
+      "Examples:",
+      "  upscale --input photo.jpg --output photo_x2.png --scale 2 --kernel bicubic",
+      "  upscale --input frames/ --output frames_x3/ --scale 3 --kernel lanczos3 --threads 2",
+      "",
+      "Exit status: 0 all written, 1 some input failed (each named on stderr), 2 usage error."
+    })
+final class UpscaleCommand extends BaseCommand {
+
+  @Option(names = "--input", required = true, paramLabel = "IN",
+      description = "An image file (PNG, JPEG, BMP) or a directory of them.")
+  Path input;
+
+  @Option(names = "--output", required = true, paramLabel = "OUT",
+      description = "The output file, or directory for a directory input (created).")
+  Path output;
+
+  @Mixin ImageOptions image;
+
+  @Option(names = "--format", paramLabel = "png|jpg",
+      description = "Output format (default: by the output name; png in directories).")
+  String format;
+
+  @Option(names = "--quality", paramLabel = "Q", defaultValue = "0.92",
+      description = "JPEG quality 0..1 (default ${DEFAULT-VALUE}).")
+  float quality;
+
+  @Override
+  public Integer call() throws IOException {
+    UpscaleKernel kernel = image.kernel();
+    if (kernel.warning() != null) {
+      err().println("upsampler upscale: warning: " + kernel.warning());
+    }
+    if (!Files.exists(input)) {
+      throw new InvalidInputException(input, "no such file or directory");
+    }
+    try (Parallelism par = Parallelism.newPool(image.threads)) {
+      Upscaler upscaler = new Upscaler(kernel, image.colorMode(), par);
+      debug("upscale: kernel " + kernel + ", colour " + image.colorMode() + ", engine "
+          + kernel.layer(1).pathDescription());
+      if (!Files.isDirectory(input)) {
+        upscaleFile(upscaler, input, output);
+        out().println("wrote " + output);
+        return 0;
+      }
+      return upscaleDirectory(upscaler);
+    }
+  }
+
+  private void upscaleFile(Upscaler upscaler, Path in, Path out) throws IOException {
+    Frame f = ImageCodecs.read(in, image.maxPixels);
+    Frame up = upscaler.apply(f);
+    ImageCodecs.write(up, out, format, quality);
+  }
+
+  private int upscaleDirectory(Upscaler upscaler) throws IOException {
+    Path inDir = input.toAbsolutePath().normalize();
+    Path outDir = output.toAbsolutePath().normalize();
+    if (outDir.startsWith(inDir)) {
+      throw new InvalidInputException(output, "is inside the input directory " + input
+          + "; outputs would be read as inputs on the next run");
+    }
+    List<Path> files = new ArrayList<>();
+    try (Stream<Path> s = Files.list(inDir)) {
+      s.filter(Files::isRegularFile).filter(ImageCodecs::isImageName).sorted()
+          .forEach(files::add);
+    }
+    if (files.isEmpty()) {
+      throw new InvalidInputException(input, "holds no .png, .jpg, .jpeg or .bmp files");
+    }
+    Files.createDirectories(outDir);
+    long start = System.nanoTime();
+    int failed = 0;
+    for (int i = 0; i < files.size(); i++) {
+      Path f = files.get(i);
+      String name = f.getFileName().toString();
+      if (format != null) {
+        name = name.replaceAll("\\.[^.]+$", "") + "." + ImageCodecs.formatFor(f, format);
+      }
+      try {
+        upscaleFile(upscaler, f, outDir.resolve(name));
+      } catch (IOException | IllegalArgumentException e) {
+        failed++;
+        err().println("upsampler upscale: " + e.getMessage());
+      }
+      double secs = (System.nanoTime() - start) / 1e9;
+      double rate = (i + 1) / secs;
+      err().printf(Locale.ROOT, "%d/%d  %.2f frames/s  ETA %.0f s%n", i + 1, files.size(), rate,
+          (files.size() - i - 1) / rate);
+    }
+    out().printf(Locale.ROOT, "wrote %d of %d images to %s%s%n", files.size() - failed,
+        files.size(), output, failed > 0 ? "; " + failed + " failed (see above)" : "");
+    return failed > 0 ? Errors.BAD_INPUT : 0;
+  }
+}

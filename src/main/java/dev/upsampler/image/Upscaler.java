@@ -1,0 +1,190 @@
+package dev.upsampler.image;
+
+import dev.upsampler.engine.ConvTranspose;
+import dev.upsampler.engine.ConvTransposePlan;
+import dev.upsampler.engine.Interpolation;
+import dev.upsampler.engine.Parallelism;
+import dev.upsampler.engine.Tensor;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * Upsamples whole frames with a kernel in a colour mode. Thread-safe; the {@link Parallelism}
+ * belongs to the caller.
+ *
+ * <p>8-bit frames without alpha in RGB mode take the engine's fused 8-bit path (no float copy of
+ * the frame). Everything else runs on float planes: alpha premultiplies the colour before and
+ * divides it out after, so transparent edges get no dark halos; Y mode converts to YCbCr and back.
+ * Results are rounded half up and clamped to the layout's range.
+ */
+public final class Upscaler {
+  private final UpscaleKernel kernel;
+  private final ColorMode mode;
+  private final Parallelism par;
+  private final ConvTranspose chromaBicubic;
+
+  public Upscaler(UpscaleKernel kernel, ColorMode mode, Parallelism par) {
+    this.kernel = Objects.requireNonNull(kernel, "kernel");
+    this.mode = Objects.requireNonNull(mode, "mode");
+    this.par = Objects.requireNonNull(par, "parallelism");
+    this.chromaBicubic = Interpolation.BICUBIC.layer(1, kernel.scale().h(), kernel.scale().w());
+  }
+
+  public UpscaleKernel kernel() {
+    return kernel;
+  }
+
+  /** Output width and height for an input frame. */
+  public int[] outputSize(int width, int height) {
+    ConvTransposePlan p = kernel.layer(kernel.perChannel() ? 1 : kernel.channels()).spec()
+        .plan(height, width);
+    return new int[] {p.outW(), p.outH()};
+  }
+
+  public Frame apply(Frame in) {
+    PixelLayout layout = in.layout();
+    if (layout == PixelLayout.YUV420P) {
+      throw new IllegalArgumentException("yuv420p frames are carried, not upscaled, yet: "
+          + in.info().sourceName());
+    }
+    int[] size = outputSize(in.width(), in.height());
+    checkMemory(in, size);
+    boolean direct = layout.bitsPerSample() == 8 && !layout.hasAlpha() && kernel.perChannel()
+        && (mode == ColorMode.RGB || layout.isGray());
+    if (direct) {
+      Frame out = Frame.blank(layout, size[0], size[1], in.info());
+      kernel.layer(layout.channels()).apply(in.u8View(), out.u8View(), par);
+      return out;
+    }
+    Tensor t = in.toTensor();
+    int colors = layout.colorChannels();
+    float max = layout.maxValue();
+    if (layout.hasAlpha()) {
+      premultiply(t, colors, max);
+    }
+    Tensor y = Tensor.zeros(1, layout.channels(), size[1], size[0]);
+    if (mode == ColorMode.Y && colors == 3) {
+      upscaleLuma(t, y, colors, max);
+    } else {
+      upscaleColors(t, y, colors);
+    }
+    if (layout.hasAlpha()) {
+      if (mode == ColorMode.Y && colors == 3) {
+        chromaBicubic.apply(plane(t, colors), plane(y, colors), par);
+      } else if (!kernel.perChannel()) {
+        chromaBicubic.apply(plane(t, colors), plane(y, colors), par);
+      }
+      unpremultiply(y, colors, max);
+    }
+    return Frame.fromTensor(y, layout, in.info());
+  }
+
+  private void upscaleColors(Tensor t, Tensor y, int colors) {
+    if (kernel.perChannel()) {
+      // Alpha, if any, goes through the same kernel as the (premultiplied) colour.
+      kernel.layer(t.c()).apply(t, y, par);
+    } else {
+      kernel.layer(colors).apply(planes(t, 0, colors), planes(y, 0, colors), par);
+    }
+  }
+
+  /** Y by the kernel, Cb and Cr by bicubic, on full-range BT.601 YCbCr. */
+  private void upscaleLuma(Tensor t, Tensor y, int colors, float max) {
+    if (!kernel.perChannel()) {
+      throw new IllegalArgumentException("colour mode y needs a 1-channel kernel; " + kernel.name()
+          + " takes " + kernel.channels() + " channels");
+    }
+    toYCbCr(t, max);
+    kernel.layer(1).apply(plane(t, 0), plane(y, 0), par);
+    chromaBicubic.apply(plane(t, 1), plane(y, 1), par);
+    chromaBicubic.apply(plane(t, 2), plane(y, 2), par);
+    toRgb(y, max);
+  }
+
+  static Tensor plane(Tensor t, int c) {
+    return planes(t, c, 1);
+  }
+
+  static Tensor planes(Tensor t, int c0, int count) {
+    return Tensor.view(t.data(), t.index(0, c0, 0, 0), 1, count, t.h(), t.w(), t.strideN(),
+        t.strideC(), t.strideH());
+  }
+
+  private static void premultiply(Tensor t, int colors, float max) {
+    float[] d = t.data();
+    int plane = t.h() * t.w();
+    int a = colors * plane;
+    for (int p = 0; p < plane; p++) {
+      float alpha = d[a + p] / max;
+      for (int c = 0; c < colors; c++) {
+        d[c * plane + p] *= alpha;
+      }
+    }
+  }
+
+  private static void unpremultiply(Tensor t, int colors, float max) {
+    float[] d = t.data();
+    int plane = t.h() * t.w();
+    int a = colors * plane;
+    for (int p = 0; p < plane; p++) {
+      float alpha = Math.min(d[a + p], max);
+      float scale = alpha > 0 ? max / alpha : 0f;
+      for (int c = 0; c < colors; c++) {
+        d[c * plane + p] *= scale;
+      }
+    }
+  }
+
+  /** In place: RGB planes to Y, Cb, Cr (offset at mid-range). */
+  static void toYCbCr(Tensor t, float max) {
+    float[] d = t.data();
+    int plane = t.h() * t.w();
+    float mid = (max + 1) / 2;
+    for (int p = 0; p < plane; p++) {
+      float r = d[p];
+      float g = d[plane + p];
+      float b = d[2 * plane + p];
+      float yy = 0.299f * r + 0.587f * g + 0.114f * b;
+      d[p] = yy;
+      d[plane + p] = mid + 0.564f * (b - yy);
+      d[2 * plane + p] = mid + 0.713f * (r - yy);
+    }
+  }
+
+  /** In place: Y, Cb, Cr planes back to RGB (the exact inverse of {@link #toYCbCr}). */
+  static void toRgb(Tensor t, float max) {
+    float[] d = t.data();
+    int plane = t.h() * t.w();
+    float mid = (max + 1) / 2;
+    for (int p = 0; p < plane; p++) {
+      float yy = d[p];
+      float cb = d[plane + p] - mid;
+      float cr = d[2 * plane + p] - mid;
+      float r = yy + cr / 0.713f;
+      float b = yy + cb / 0.564f;
+      d[p] = r;
+      d[plane + p] = (yy - 0.299f * r - 0.114f * b) / 0.587f;
+      d[2 * plane + p] = b;
+    }
+  }
+
+  /** Refuses a frame whose output cannot fit the heap, naming the sizes and the limit. */
+  private void checkMemory(Frame in, int[] size) {
+    PixelLayout l = in.layout();
+    long outSamples = (long) size[0] * size[1] * l.channels();
+    long inSamples = (long) in.width() * in.height() * l.channels();
+    boolean floatPath = l.bitsPerSample() != 8 || l.hasAlpha() || !kernel.perChannel()
+        || (mode == ColorMode.Y && !l.isGray());
+    long need = outSamples * (l.bitsPerSample() / 8) + (floatPath ? 4 * (inSamples + outSamples)
+        : 0);
+    Runtime rt = Runtime.getRuntime();
+    long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+    if (outSamples > Integer.MAX_VALUE - 8 || need > free) {
+      throw new IllegalArgumentException(String.format(Locale.ROOT,
+          "%s: upscaling %dx%d %s to %dx%d needs about %d MB, but the JVM has %d MB free of its"
+              + " %d MB limit (-Xmx)%s", in.info().sourceName(), in.width(), in.height(), l.id(),
+          size[0], size[1], need >> 20, free >> 20, rt.maxMemory() >> 20,
+          outSamples > Integer.MAX_VALUE - 8 ? "; one frame holds at most 2^31 samples" : ""));
+    }
+  }
+}

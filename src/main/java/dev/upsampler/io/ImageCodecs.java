@@ -1,0 +1,269 @@
+package dev.upsampler.io;
+
+import dev.upsampler.image.Frame;
+import dev.upsampler.image.FrameInfo;
+import dev.upsampler.image.PixelLayout;
+import java.awt.Transparency;
+import java.awt.color.ColorSpace;
+import java.awt.image.BufferedImage;
+import java.awt.image.ColorModel;
+import java.awt.image.ComponentColorModel;
+import java.awt.image.DataBuffer;
+import java.awt.image.DataBufferByte;
+import java.awt.image.DataBufferUShort;
+import java.awt.image.IndexColorModel;
+import java.awt.image.Raster;
+import java.awt.image.WritableRaster;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.Locale;
+import javax.imageio.IIOImage;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.ImageWriteParam;
+import javax.imageio.ImageWriter;
+import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.ImageOutputStream;
+
+/**
+ * Reads PNG (8/16-bit gray, gray+alpha, RGB, RGBA, palette), JPEG (gray, RGB, CMYK and YCCK
+ * through TwelveMonkeys, EXIF orientation applied) and BMP into {@link Frame}s; writes PNG (8 or
+ * 16 bits) and JPEG (quality 0..1). Samples are taken as stored, without colour management.
+ *
+ * <p>Refusals name the file: missing, empty, not an image, truncated or corrupt (decoder warnings
+ * count as errors: ImageIO fills a truncated JPEG with grey and only warns), and images whose
+ * header claims more pixels than the limit, refused before any pixel memory is allocated.
+ */
+public final class ImageCodecs {
+  /** Default limit on width x height: 256 megapixels (a 16384 x 16384 frame). */
+  public static final long DEFAULT_MAX_PIXELS = 256L << 20;
+
+  static {
+    ImageIO.setUseCache(false); // no temporary files; streams stay in memory
+  }
+
+  private ImageCodecs() {}
+
+  /** True if the file name has an extension this reader handles. */
+  public static boolean isImageName(Path p) {
+    String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
+    return n.endsWith(".png") || n.endsWith(".jpg") || n.endsWith(".jpeg") || n.endsWith(".bmp");
+  }
+
+  public static Frame read(Path path, long maxPixels) throws IOException {
+    if (!Files.exists(path)) {
+      throw new InvalidInputException(path, "no such file");
+    }
+    if (Files.isDirectory(path)) {
+      throw new InvalidInputException(path, "is a directory, expected an image file");
+    }
+    if (Files.size(path) == 0) {
+      throw new InvalidInputException(path, "empty file (0 bytes)");
+    }
+    byte[] bytes = Files.readAllBytes(path);
+    return decode(bytes, path, maxPixels);
+  }
+
+  /** Decodes image bytes; {@code name} appears in errors and in the frame's info. */
+  public static Frame decode(byte[] bytes, Path name, long maxPixels) throws IOException {
+    try (ImageInputStream in = ImageIO.createImageInputStream(
+        new java.io.ByteArrayInputStream(bytes))) {
+      Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+      if (!readers.hasNext()) {
+        throw new InvalidInputException(name, "not a recognised image (expected PNG, JPEG or"
+            + " BMP)");
+      }
+      ImageReader reader = readers.next();
+      StringBuilder warnings = new StringBuilder();
+      reader.addIIOReadWarningListener((r, w) -> {
+        if (meansLostData(w)) {
+          warnings.append(warnings.length() > 0 ? "; " : "").append(w);
+        }
+      });
+      try {
+        reader.setInput(in, true, true);
+        int w = reader.getWidth(0);
+        int h = reader.getHeight(0);
+        if ((long) w * h > maxPixels) {
+          throw new InvalidInputException(name, String.format(Locale.ROOT,
+              "header claims %dx%d = %.1f megapixels, above the limit of %.1f (--max-pixels):"
+                  + " refused before decoding", w, h, w * (double) h / 1e6, maxPixels / 1e6));
+        }
+        BufferedImage img = reader.read(0);
+        if (warnings.length() > 0) {
+          throw new InvalidInputException(name, "truncated or corrupt " + reader.getFormatName()
+              + " data (" + warnings + ")");
+        }
+        Frame f = toFrame(img, FrameInfo.ofFile(name.getFileName().toString()));
+        String format = reader.getFormatName().toLowerCase(Locale.ROOT);
+        if (format.contains("jpeg") || format.contains("jpg")) {
+          f = Orientation.apply(f, Orientation.ofJpeg(bytes));
+        }
+        return f;
+      } catch (InvalidInputException e) {
+        throw e;
+      } catch (IOException | RuntimeException e) {
+        throw new InvalidInputException(name, "truncated or corrupt " + reader.getFormatName()
+            + " data (" + e.getMessage() + ")", e);
+      } finally {
+        reader.dispose();
+      }
+    }
+  }
+
+  /**
+   * Decoder warnings that mean pixels were lost (a truncated or damaged stream). Others, such as
+   * a CMYK JPEG without an ICC profile, describe how the pixels were read and are not errors.
+   */
+  static boolean meansLostData(String warning) {
+    String w = warning.toLowerCase(Locale.ROOT);
+    return w.contains("premature") || w.contains("corrupt") || w.contains("truncat")
+        || w.contains("end of") || w.contains("missing") || w.contains("bad huffman");
+  }
+
+  /** Samples of a decoded image in the nearest {@link PixelLayout}. */
+  public static Frame toFrame(BufferedImage img, FrameInfo info) {
+    ColorModel cm = img.getColorModel();
+    Raster r = img.getRaster();
+    int w = img.getWidth();
+    int h = img.getHeight();
+    int bands = r.getNumBands();
+    int type = r.getTransferType();
+    boolean direct = cm instanceof ComponentColorModel && !(cm instanceof IndexColorModel)
+        && (type == DataBuffer.TYPE_BYTE || type == DataBuffer.TYPE_USHORT)
+        && bands >= 1 && bands <= 4 && cm.getNumComponents() == bands
+        && cm.getColorSpace().getNumComponents() == (cm.hasAlpha() ? bands - 1 : bands)
+        && (bands - (cm.hasAlpha() ? 1 : 0) == 1 || bands - (cm.hasAlpha() ? 1 : 0) == 3);
+    if (direct) {
+      int bits = type == DataBuffer.TYPE_BYTE ? 8 : 16;
+      PixelLayout layout = PixelLayout.of(cm.hasAlpha() ? bands - 1 : bands, cm.hasAlpha(), bits);
+      int[] samples = r.getPixels(0, 0, w, h, (int[]) null);
+      if (bits == 8) {
+        byte[] d = new byte[samples.length];
+        for (int i = 0; i < d.length; i++) {
+          d[i] = (byte) samples[i];
+        }
+        return Frame.of8(layout, w, h, d, info);
+      }
+      short[] d = new short[samples.length];
+      for (int i = 0; i < d.length; i++) {
+        d[i] = (short) samples[i];
+      }
+      return Frame.of16(layout, w, h, d, info);
+    }
+    // Palette, packed and other models: through sRGB ARGB.
+    boolean alpha = cm.hasAlpha();
+    boolean gray = cm instanceof IndexColorModel icm && isGrayPalette(icm) && !alpha;
+    PixelLayout layout = gray ? PixelLayout.GRAY8 : alpha ? PixelLayout.RGBA32 : PixelLayout.RGB24;
+    int ch = layout.channels();
+    byte[] d = new byte[w * h * ch];
+    int[] row = new int[w];
+    for (int y = 0; y < h; y++) {
+      img.getRGB(0, y, w, 1, row, 0, w);
+      for (int x = 0; x < w; x++) {
+        int argb = row[x];
+        int o = (y * w + x) * ch;
+        if (gray) {
+          d[o] = (byte) (argb & 0xff);
+          continue;
+        }
+        d[o] = (byte) (argb >> 16);
+        d[o + 1] = (byte) (argb >> 8);
+        d[o + 2] = (byte) argb;
+        if (alpha) {
+          d[o + 3] = (byte) (argb >>> 24);
+        }
+      }
+    }
+    return Frame.of8(layout, w, h, d, info);
+  }
+
+  private static boolean isGrayPalette(IndexColorModel icm) {
+    for (int i = 0; i < icm.getMapSize(); i++) {
+      if (icm.getRed(i) != icm.getGreen(i) || icm.getGreen(i) != icm.getBlue(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** A BufferedImage over the frame's own samples (no copy). */
+  public static BufferedImage toImage(Frame f) {
+    PixelLayout l = f.layout();
+    int ch = l.channels();
+    int[] offsets = new int[ch];
+    for (int i = 0; i < ch; i++) {
+      offsets[i] = i;
+    }
+    DataBuffer buf = l.bitsPerSample() == 8
+        ? new DataBufferByte(f.bytes(), f.bytes().length)
+        : new DataBufferUShort(f.shorts(), f.shorts().length);
+    WritableRaster raster = Raster.createInterleavedRaster(buf, f.width(), f.height(),
+        f.width() * ch, ch, offsets, null);
+    ColorSpace cs = ColorSpace.getInstance(l.isGray() ? ColorSpace.CS_GRAY : ColorSpace.CS_sRGB);
+    ColorModel cm = new ComponentColorModel(cs, l.hasAlpha(), false,
+        l.hasAlpha() ? Transparency.TRANSLUCENT : Transparency.OPAQUE, buf.getDataType());
+    return new BufferedImage(cm, raster, false, null);
+  }
+
+  /** The output format for a path: "png" or "jpg" by extension, unless given. */
+  public static String formatFor(Path path, String format) {
+    if (format != null) {
+      String f = format.toLowerCase(Locale.ROOT);
+      if (!f.equals("png") && !f.equals("jpg") && !f.equals("jpeg")) {
+        throw new IllegalArgumentException("unknown output format '" + format
+            + "'; expected png or jpg");
+      }
+      return f.equals("png") ? "png" : "jpg";
+    }
+    String n = path.getFileName().toString().toLowerCase(Locale.ROOT);
+    return n.endsWith(".jpg") || n.endsWith(".jpeg") ? "jpg" : "png";
+  }
+
+  /**
+   * Writes a frame atomically: PNG keeps 8 or 16 bits and alpha; JPEG takes 8-bit gray or RGB
+   * ({@code quality} 0..1), so 16-bit samples are scaled to 8 bits and alpha is refused.
+   */
+  public static void write(Frame f, Path path, String format, float quality) throws IOException {
+    String fmt = formatFor(path, format);
+    Frame out = f;
+    if (fmt.equals("jpg")) {
+      if (f.layout().hasAlpha()) {
+        throw new InvalidInputException(path, "JPEG cannot store alpha; write PNG (--format png)");
+      }
+      if (f.layout().bitsPerSample() == 16) {
+        out = to8Bit(f);
+      }
+    }
+    BufferedImage img = toImage(out);
+    ImageWriter writer = ImageIO.getImageWritersByFormatName(fmt.equals("png") ? "png" : "jpeg")
+        .next();
+    try {
+      AtomicFiles.write(path, stream -> {
+        try (ImageOutputStream ios = ImageIO.createImageOutputStream(stream)) {
+          writer.setOutput(ios);
+          ImageWriteParam param = writer.getDefaultWriteParam();
+          if (fmt.equals("jpg")) {
+            param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
+            param.setCompressionQuality(quality);
+          }
+          writer.write(null, new IIOImage(img, null, null), param);
+        }
+      });
+    } finally {
+      writer.dispose();
+    }
+  }
+
+  static Frame to8Bit(Frame f) {
+    PixelLayout l8 = PixelLayout.of(f.layout().colorChannels(), f.layout().hasAlpha(), 8);
+    short[] s = f.shorts();
+    byte[] d = new byte[s.length];
+    for (int i = 0; i < s.length; i++) {
+      d[i] = (byte) (((s[i] & 0xffff) * 255 + 32767) / 65535);
+    }
+    return Frame.of8(l8, f.width(), f.height(), d, f.info());
+  }
+}
