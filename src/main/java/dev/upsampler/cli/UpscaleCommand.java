@@ -53,6 +53,13 @@ final class UpscaleCommand extends BaseCommand {
       description = "JPEG quality 0..1 (default ${DEFAULT-VALUE}).")
   float quality;
 
+  @Option(names = "--tile", paramLabel = "N",
+      description = "Write PNG output in strips of N rows, never holding the whole output"
+          + " (automatic above " + STREAM_ABOVE_MPX + " megapixels of 8-bit output).")
+  Integer tile;
+
+  static final int STREAM_ABOVE_MPX = 64;
+
   @Override
   public Integer call() throws IOException {
     UpscaleKernel kernel = image.kernel();
@@ -77,6 +84,19 @@ final class UpscaleCommand extends BaseCommand {
 
   private void upscaleFile(Upscaler upscaler, Path in, Path out) throws IOException {
     Frame f = ImageCodecs.read(in, image.maxPixels);
+    int[] size = upscaler.outputSize(f.width(), f.height());
+    boolean png = ImageCodecs.formatFor(out, format).equals("png");
+    boolean big = (long) size[0] * size[1] > STREAM_ABOVE_MPX * 1_000_000L;
+    if (png && upscaler.canStream(f) && (tile != null || big)) {
+      int rows = tile != null ? tile : 64;
+      if (rows < 1) {
+        throw usage("--tile must be >= 1");
+      }
+      debug("upscale: streaming " + size[0] + "x" + size[1] + " in strips of " + rows + " rows");
+      ImageCodecs.writePngStreaming(out, size[0], size[1], f.layout().channels(), rows,
+          (first, n, dst) -> upscaler.streamRows(f, first, n, dst));
+      return;
+    }
     Frame up = upscaler.apply(f);
     ImageCodecs.write(up, out, format, quality);
   }

@@ -260,11 +260,47 @@ public final class ConvTranspose {
     compute(plan, new FrameRows(null, x, null, out), par);
   }
 
+  /**
+   * Computes only output rows {@code [firstRow, firstRow + strip.height())} of {@code convT(x)}
+   * into {@code strip}, equal bit for bit to those rows of the whole output: frames whose output
+   * does not fit in memory are produced strip by strip (the fast paths need scratch for their
+   * tiles only).
+   */
+  public void applyRows(U8Image x, U8Image strip, int firstRow, Parallelism par) {
+    Objects.requireNonNull(x, "input");
+    Objects.requireNonNull(strip, "strip");
+    ConvTransposePlan plan = spec.plan(x.height(), x.width());
+    if (x.channels() != spec.inChannels() || strip.channels() != spec.outChannels()
+        || strip.width() != plan.outW() || firstRow < 0
+        || firstRow + strip.height() > plan.outH()) {
+      throw new ShapeException("strip " + strip.shapeString() + " at row " + firstRow
+          + " does not fit the output [" + spec.outChannels() + ", " + plan.outH() + ", "
+          + plan.outW() + "] of input " + x.shapeString());
+    }
+    if (algorithm == Algorithm.FAST && (separableFactors() != null
+        || GemmConvTranspose.suits(spec, border) || DenseConvTranspose.supports(spec))) {
+      compute(plan, new FrameRows(null, x, null, strip, firstRow, firstRow + strip.height()),
+          par);
+      return;
+    }
+    U8Image whole = new U8Image(new byte[spec.outChannels() * plan.outH() * plan.outW()], 0,
+        spec.outChannels(), plan.outH(), plan.outW(), plan.outH() * plan.outW(), plan.outW(), 1);
+    compute(plan, new FrameRows(null, x, null, whole), par);
+    for (int c = 0; c < strip.channels(); c++) {
+      for (int y = 0; y < strip.height(); y++) {
+        for (int xx = 0; xx < strip.width(); xx++) {
+          strip.data()[strip.offset() + c * strip.channelStride() + y * strip.rowStride()
+              + xx * strip.pixelStride()] = (byte) whole.get(c, firstRow + y, xx);
+        }
+      }
+    }
+  }
+
   private void compute(ConvTransposePlan plan, FrameRows io, Parallelism par) {
     if (algorithm == Algorithm.FAST && (separableFactors() != null
         || GemmConvTranspose.suits(spec, border) || DenseConvTranspose.supports(spec))) {
       boolean interleaved = spec.inChannels() > 1 && io.u8In != null && io.u8In.isInterleaved()
-          && io.u8Out.isInterleaved();
+          && io.u8Out.isInterleaved() && io.u8In.channels() == io.u8Out.channels();
       Prepared p = prepare(plan, interleaved);
       if (p.separable() != null) {
         p.separable().run(io, par);

@@ -111,7 +111,7 @@ final class DenseConvTranspose {
 
   /** Computes the whole output; tiles are spread over {@code par}. */
   void run(FrameRows io, Parallelism par) {
-    int bands = (plan.outH() + tileH - 1) / tileH;
+    int bands = io.bands(tileH);
     int cols = (plan.outW() + tileW - 1) / tileW;
     int perImage = bands * cols;
     long work = (long) tileH * tileW * spec.outChannels() * maxTaps;
@@ -121,7 +121,7 @@ final class DenseConvTranspose {
         int b = tile / perImage;
         int band = (tile % perImage) / cols;
         int col = tile % cols;
-        runTile(io, ws, b, band * tileH, Math.min(plan.outH(), (band + 1) * tileH),
+        runTile(io, ws, b, io.bandStart(band, tileH), io.bandEnd(band, tileH),
             col * tileW, Math.min(plan.outW(), (col + 1) * tileW));
       } finally {
         give(ws);

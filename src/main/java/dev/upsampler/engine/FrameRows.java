@@ -12,14 +12,40 @@ final class FrameRows {
   final U8Image u8Out;
   final int inH;
   final int inW;
+  /** The window of output rows to compute, [rowStart, rowEnd); row rowStart lands in row 0. */
+  final int rowStart;
+  final int rowEnd;
 
   FrameRows(Tensor floatIn, U8Image u8In, Tensor floatOut, U8Image u8Out) {
+    this(floatIn, u8In, floatOut, u8Out, 0,
+        floatOut != null ? floatOut.h() : u8Out.height());
+  }
+
+  FrameRows(Tensor floatIn, U8Image u8In, Tensor floatOut, U8Image u8Out, int rowStart,
+      int rowEnd) {
     this.floatIn = floatIn;
     this.u8In = u8In;
     this.floatOut = floatOut;
     this.u8Out = u8Out;
     this.inH = floatIn != null ? floatIn.h() : u8In.height();
     this.inW = floatIn != null ? floatIn.w() : u8In.width();
+    this.rowStart = rowStart;
+    this.rowEnd = rowEnd;
+  }
+
+  /** Output bands of {@code tileH} rows covering the window: the count. */
+  int bands(int tileH) {
+    return (rowEnd - rowStart + tileH - 1) / tileH;
+  }
+
+  /** First output row of band {@code k}. */
+  int bandStart(int k, int tileH) {
+    return rowStart + k * tileH;
+  }
+
+  /** One past the last output row of band {@code k}. */
+  int bandEnd(int k, int tileH) {
+    return Math.min(rowEnd, rowStart + (k + 1) * tileH);
   }
 
   int batch() {
@@ -121,13 +147,14 @@ final class FrameRows {
       int step) {
     if (floatOut != null) {
       float[] d = floatOut.data();
-      int o = floatOut.index(b, c, y, x);
+      int o = floatOut.index(b, c, y - rowStart, x);
       for (int j = 0; j < count; j++, o += step) {
         d[o] = src[j];
       }
     } else {
       kernel.storeU8(src, 0, u8Out.data(), u8Out.offset() + c * u8Out.channelStride()
-          + y * u8Out.rowStride() + x * u8Out.pixelStride(), u8Out.pixelStride() * step, count);
+          + (y - rowStart) * u8Out.rowStride() + x * u8Out.pixelStride(),
+          u8Out.pixelStride() * step, count);
     }
   }
 
@@ -217,18 +244,18 @@ final class FrameRows {
 
   /** Array index where output row (b, c, y) starts at column x (float output). */
   int outIndex(int b, int c, int y, int x) {
-    return floatOut.index(b, c, y, x);
+    return floatOut.index(b, c, y - rowStart, x);
   }
 
   /** Stores a computed row into the 8-bit output (channel c, row y, from column x). */
   void storeU8(RowKernel kernel, float[] row, int rowOff, int c, int y, int x, int len) {
     kernel.storeU8(row, rowOff, u8Out.data(), u8Out.offset() + c * u8Out.channelStride()
-        + y * u8Out.rowStride() + x * u8Out.pixelStride(), u8Out.pixelStride(), len);
+        + (y - rowStart) * u8Out.rowStride() + x * u8Out.pixelStride(), u8Out.pixelStride(), len);
   }
 
   /** Stores an interleaved row of all channels (pixel stride = channels) from column x. */
   void storeU8Interleaved(RowKernel kernel, float[] row, int rowOff, int y, int x, int len) {
     kernel.storeU8(row, rowOff, u8Out.data(),
-        u8Out.offset() + y * u8Out.rowStride() + x * u8Out.pixelStride(), 1, len);
+        u8Out.offset() + (y - rowStart) * u8Out.rowStride() + x * u8Out.pixelStride(), 1, len);
   }
 }

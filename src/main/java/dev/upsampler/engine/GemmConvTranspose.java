@@ -93,7 +93,7 @@ final class GemmConvTranspose {
   }
 
   void run(FrameRows io, Parallelism par) {
-    int bands = (plan.outH() + tileH - 1) / tileH;
+    int bands = io.bands(tileH);
     int cols = (plan.outW() + tileW - 1) / tileW;
     int perImage = bands * cols;
     long work = (long) tileH * tileW * spec.outChannels() * spec.inPerGroup() * maxTaps
@@ -104,7 +104,7 @@ final class GemmConvTranspose {
         int b = tile / perImage;
         int band = (tile % perImage) / cols;
         int col = tile % cols;
-        runTile(io, ws, b, band * tileH, Math.min(plan.outH(), (band + 1) * tileH),
+        runTile(io, ws, b, io.bandStart(band, tileH), io.bandEnd(band, tileH),
             col * tileW, Math.min(plan.outW(), (col + 1) * tileW));
       } finally {
         give(ws);

@@ -146,7 +146,7 @@ final class SeparableConvTranspose {
   }
 
   void run(FrameRows io, Parallelism par) {
-    int bands = (plan.outH() + tileH - 1) / tileH;
+    int bands = io.bands(tileH);
     int cols = (plan.outW() + tileW - 1) / tileW;
     int groupsOfLanes = spec.inChannels() / lanesC;
     int perImage = bands * cols * groupsOfLanes;
@@ -159,7 +159,7 @@ final class SeparableConvTranspose {
         int g = rest / (bands * cols);
         int band = (rest % (bands * cols)) / cols;
         int col = rest % cols;
-        runTile(io, ws, b, g, band * tileH, Math.min(plan.outH(), (band + 1) * tileH),
+        runTile(io, ws, b, g, io.bandStart(band, tileH), io.bandEnd(band, tileH),
             col * tileW, Math.min(plan.outW(), (col + 1) * tileW));
       } finally {
         give(ws);

@@ -22,6 +22,9 @@ public final class Upscaler {
   private final ColorMode mode;
   private final Parallelism par;
   private final ConvTranspose chromaBicubic;
+  /** Layers by channel count, so that their prepared fast paths are reused frame after frame. */
+  private final java.util.concurrent.ConcurrentHashMap<Integer, ConvTranspose> layers =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   public Upscaler(UpscaleKernel kernel, ColorMode mode, Parallelism par) {
     this.kernel = Objects.requireNonNull(kernel, "kernel");
@@ -32,6 +35,35 @@ public final class Upscaler {
 
   public UpscaleKernel kernel() {
     return kernel;
+  }
+
+  private ConvTranspose layer(int channels) {
+    return layers.computeIfAbsent(channels, kernel::layer);
+  }
+
+  /**
+   * True if {@link #streamRows} can produce this frame's output strip by strip: 8-bit, no alpha,
+   * a per-channel kernel in RGB mode (the engine's fused 8-bit path).
+   */
+  public boolean canStream(Frame in) {
+    PixelLayout l = in.layout();
+    return l.bitsPerSample() == 8 && !l.hasAlpha() && l != PixelLayout.YUV420P
+        && kernel.perChannel() && (mode == ColorMode.RGB || l.isGray());
+  }
+
+  /**
+   * Output rows {@code [firstRow, firstRow + rows)} of {@code apply(in)}, interleaved into {@code
+   * dst}, bit for bit: for outputs too large to hold (see {@link #canStream}).
+   */
+  public void streamRows(Frame in, int firstRow, int rows, byte[] dst) {
+    if (!canStream(in)) {
+      throw new IllegalArgumentException(in.layout().id() + " frames in " + mode
+          + " mode with kernel " + kernel.name() + " cannot be streamed");
+    }
+    int w = outputSize(in.width(), in.height())[0];
+    layer(in.layout().channels()).applyRows(in.u8View(),
+        dev.upsampler.engine.U8Image.interleaved(dst, w, rows, in.layout().channels()), firstRow,
+        par);
   }
 
   /** Output width and height for an input frame. */
@@ -53,7 +85,7 @@ public final class Upscaler {
         && (mode == ColorMode.RGB || layout.isGray());
     if (direct) {
       Frame out = Frame.blank(layout, size[0], size[1], in.info());
-      kernel.layer(layout.channels()).apply(in.u8View(), out.u8View(), par);
+      layer(layout.channels()).apply(in.u8View(), out.u8View(), par);
       return out;
     }
     Tensor t = in.toTensor();
@@ -82,9 +114,9 @@ public final class Upscaler {
   private void upscaleColors(Tensor t, Tensor y, int colors) {
     if (kernel.perChannel()) {
       // Alpha, if any, goes through the same kernel as the (premultiplied) colour.
-      kernel.layer(t.c()).apply(t, y, par);
+      layer(t.c()).apply(t, y, par);
     } else {
-      kernel.layer(colors).apply(planes(t, 0, colors), planes(y, 0, colors), par);
+      layer(colors).apply(planes(t, 0, colors), planes(y, 0, colors), par);
     }
   }
 
@@ -95,7 +127,7 @@ public final class Upscaler {
           + " takes " + kernel.channels() + " channels");
     }
     toYCbCr(t, max);
-    kernel.layer(1).apply(plane(t, 0), plane(y, 0), par);
+    layer(1).apply(plane(t, 0), plane(y, 0), par);
     chromaBicubic.apply(plane(t, 1), plane(y, 1), par);
     chromaBicubic.apply(plane(t, 2), plane(y, 2), par);
     toRgb(y, max);
@@ -169,7 +201,7 @@ public final class Upscaler {
   }
 
   /** Refuses a frame whose output cannot fit the heap, naming the sizes and the limit. */
-  private void checkMemory(Frame in, int[] size) {
+  public void checkMemory(Frame in, int[] size) {
     PixelLayout l = in.layout();
     long outSamples = (long) size[0] * size[1] * l.channels();
     long inSamples = (long) in.width() * in.height() * l.channels();
@@ -182,9 +214,10 @@ public final class Upscaler {
     if (outSamples > Integer.MAX_VALUE - 8 || need > free) {
       throw new IllegalArgumentException(String.format(Locale.ROOT,
           "%s: upscaling %dx%d %s to %dx%d needs about %d MB, but the JVM has %d MB free of its"
-              + " %d MB limit (-Xmx)%s", in.info().sourceName(), in.width(), in.height(), l.id(),
+              + " %d MB limit (-Xmx)%s%s", in.info().sourceName(), in.width(), in.height(), l.id(),
           size[0], size[1], need >> 20, free >> 20, rt.maxMemory() >> 20,
-          outSamples > Integer.MAX_VALUE - 8 ? "; one frame holds at most 2^31 samples" : ""));
+          outSamples > Integer.MAX_VALUE - 8 ? "; one frame holds at most 2^31 samples" : "",
+          canStream(in) ? "; writing PNG streams the output in strips (upscale --tile N)" : ""));
     }
   }
 }

@@ -139,19 +139,26 @@ public final class ImageCodecs {
     if (direct) {
       int bits = type == DataBuffer.TYPE_BYTE ? 8 : 16;
       PixelLayout layout = PixelLayout.of(cm.hasAlpha() ? bands - 1 : bands, cm.hasAlpha(), bits);
-      int[] samples = r.getPixels(0, 0, w, h, (int[]) null);
-      if (bits == 8) {
-        byte[] d = new byte[samples.length];
-        for (int i = 0; i < d.length; i++) {
-          d[i] = (byte) samples[i];
+      byte[] own = samplesAsStored(r, w, h, bands);
+      if (own != null) {
+        return Frame.of8(layout, w, h, own, info); // the decoder's array, no copy
+      }
+      // Row by row: a whole-image int[] would need four bytes per sample.
+      int[] row = new int[w * bands];
+      byte[] d8 = bits == 8 ? new byte[w * h * bands] : null;
+      short[] d16 = bits == 16 ? new short[w * h * bands] : null;
+      for (int y = 0; y < h; y++) {
+        r.getPixels(0, y, w, 1, row);
+        int o = y * w * bands;
+        for (int i = 0; i < row.length; i++) {
+          if (d8 != null) {
+            d8[o + i] = (byte) row[i];
+          } else {
+            d16[o + i] = (short) row[i];
+          }
         }
-        return Frame.of8(layout, w, h, d, info);
       }
-      short[] d = new short[samples.length];
-      for (int i = 0; i < d.length; i++) {
-        d[i] = (short) samples[i];
-      }
-      return Frame.of16(layout, w, h, d, info);
+      return d8 != null ? Frame.of8(layout, w, h, d8, info) : Frame.of16(layout, w, h, d16, info);
     }
     // Palette, packed and other models: through sRGB ARGB.
     boolean alpha = cm.hasAlpha();
@@ -178,6 +185,24 @@ public final class ImageCodecs {
       }
     }
     return Frame.of8(layout, w, h, d, info);
+  }
+
+  /** The raster's own bytes when they are already interleaved in band order, densely. */
+  private static byte[] samplesAsStored(Raster r, int w, int h, int bands) {
+    if (!(r.getDataBuffer() instanceof DataBufferByte db) || db.getNumBanks() != 1
+        || !(r.getSampleModel() instanceof java.awt.image.PixelInterleavedSampleModel sm)
+        || r.getSampleModelTranslateX() != 0 || r.getSampleModelTranslateY() != 0
+        || sm.getPixelStride() != bands || sm.getScanlineStride() != w * bands
+        || db.getOffset() != 0 || db.getData().length != w * h * bands) {
+      return null;
+    }
+    int[] offsets = sm.getBandOffsets();
+    for (int i = 0; i < bands; i++) {
+      if (offsets[i] != i) {
+        return null;
+      }
+    }
+    return db.getData();
   }
 
   private static boolean isGrayPalette(IndexColorModel icm) {
@@ -250,6 +275,26 @@ public final class ImageCodecs {
             param.setCompressionQuality(quality);
           }
           writer.write(null, new IIOImage(img, null, null), param);
+        }
+      });
+    } finally {
+      writer.dispose();
+    }
+  }
+
+  /**
+   * Writes an 8-bit PNG whose rows are computed strip by strip while it is encoded, atomically:
+   * memory for one strip of {@code stripRows} rows, whatever the image's size.
+   */
+  public static void writePngStreaming(Path path, int width, int height, int channels,
+      int stripRows, StripedImage.Rows rows) throws IOException {
+    StripedImage img = new StripedImage(width, height, channels, stripRows, rows);
+    ImageWriter writer = ImageIO.getImageWritersByFormatName("png").next();
+    try {
+      AtomicFiles.write(path, stream -> {
+        try (ImageOutputStream ios = ImageIO.createImageOutputStream(stream)) {
+          writer.setOutput(ios);
+          writer.write(null, new IIOImage(img, null, null), writer.getDefaultWriteParam());
         }
       });
     } finally {

@@ -250,6 +250,39 @@ class FastPathTest {
     return Math.sqrt(s / t.size());
   }
 
+  /** Output rows computed strip by strip equal the same rows of the whole output, bit for bit. */
+  @Test
+  void stripsEqualTheWholeOutput() {
+    Random rnd = new Random(77);
+    for (int i = 0; i < 150; i++) {
+      Case c = draw(rnd, 40);
+      ConvTranspose op = c.op();
+      int cin = op.spec().inChannels();
+      int h = c.x().h();
+      int w = c.x().w();
+      byte[] bytes = new byte[cin * h * w];
+      rnd.nextBytes(bytes);
+      U8Image in = U8Image.interleaved(bytes, w, h, cin);
+      ConvTransposePlan plan = op.spec().plan(h, w);
+      int co = op.spec().outChannels();
+      U8Image whole = U8Image.interleaved(plan.outW(), plan.outH(), co);
+      op.apply(in, whole, Parallelism.inline());
+      int row = 0;
+      while (row < plan.outH()) {
+        int rows = Math.min(plan.outH() - row, 1 + rnd.nextInt(9));
+        U8Image strip = U8Image.interleaved(plan.outW(), rows, co);
+        op.applyRows(in, strip, row, Parallelism.inline());
+        for (int k = 0; k < rows * plan.outW() * co; k++) {
+          if (strip.data()[k] != whole.data()[row * plan.outW() * co + k]) {
+            assertEquals(whole.data()[row * plan.outW() * co + k], strip.data()[k],
+                "case " + i + " strip at row " + row + ", byte " + k + " " + op.spec());
+          }
+        }
+        row += rows;
+      }
+    }
+  }
+
   @Test
   void roundingIsHalfUpAndClamped() {
     assertEquals(0, RowKernel.toU8(-3f));
