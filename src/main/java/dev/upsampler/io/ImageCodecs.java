@@ -21,7 +21,9 @@ import java.util.Iterator;
 import java.util.Locale;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
+import javax.imageio.ImageTypeSpecifier;
 import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
 import javax.imageio.stream.ImageInputStream;
@@ -91,7 +93,20 @@ public final class ImageCodecs {
               "header claims %dx%d = %.1f megapixels, above the limit of %.1f (--max-pixels):"
                   + " refused before decoding", w, h, w * (double) h / 1e6, maxPixels / 1e6));
         }
-        BufferedImage img = reader.read(0);
+        // Decode straight into band order (RGB, not the BGR the JDK's readers prefer), so the
+        // decoder's array becomes the frame's without a second copy of the image.
+        ImageReadParam param = reader.getDefaultReadParam();
+        Iterator<ImageTypeSpecifier> types = reader.getImageTypes(0);
+        ImageTypeSpecifier natural = types.hasNext() ? types.next() : null;
+        for (ImageTypeSpecifier spec = natural; spec != null;
+            spec = types.hasNext() ? types.next() : null) {
+          if (sameColors(spec, natural) && spec.getColorModel() instanceof ComponentColorModel
+              && inBandOrder(spec.getSampleModel())) {
+            param.setDestinationType(spec);
+            break;
+          }
+        }
+        BufferedImage img = reader.read(0, param);
         if (warnings.length() > 0) {
           throw new InvalidInputException(name, "truncated or corrupt " + reader.getFormatName()
               + " data (" + warnings + ")");
@@ -185,6 +200,28 @@ public final class ImageCodecs {
       }
     }
     return Frame.of8(layout, w, h, d, info);
+  }
+
+  /** Same colour space, alpha and bands as the reader's natural type: only the order may differ. */
+  private static boolean sameColors(ImageTypeSpecifier a, ImageTypeSpecifier b) {
+    ColorModel ca = a.getColorModel();
+    ColorModel cb = b.getColorModel();
+    return ca.getColorSpace().equals(cb.getColorSpace()) && ca.hasAlpha() == cb.hasAlpha()
+        && a.getNumBands() == b.getNumBands()
+        && a.getSampleModel().getTransferType() == b.getSampleModel().getTransferType();
+  }
+
+  private static boolean inBandOrder(java.awt.image.SampleModel sm) {
+    if (!(sm instanceof java.awt.image.PixelInterleavedSampleModel p)) {
+      return false;
+    }
+    int[] offsets = p.getBandOffsets();
+    for (int i = 0; i < offsets.length; i++) {
+      if (offsets[i] != i) {
+        return false;
+      }
+    }
+    return p.getPixelStride() == offsets.length;
   }
 
   /** The raster's own bytes when they are already interleaved in band order, densely. */
