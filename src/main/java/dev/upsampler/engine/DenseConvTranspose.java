@@ -1,7 +1,5 @@
 package dev.upsampler.engine;
 
-import java.util.ArrayDeque;
-
 /**
  * The fast transposed convolution for any channels and groups: polyphase in both axes, tiled over
  * the output, SIMD along the row. Prepared once per plan; {@link #run} may be called concurrently.
@@ -40,7 +38,7 @@ final class DenseConvTranspose {
   private final int rowLen;
   private final int maxRows;
   private final int maxTaps;
-  private final ArrayDeque<Workspace> pool = new ArrayDeque<>();
+  private final Tiles<Workspace> tiles;
 
   DenseConvTranspose(ConvTransposePlan plan, Tensor weights, float[] bias, BorderMode border,
       RowKernel kernel) {
@@ -65,6 +63,7 @@ final class DenseConvTranspose {
     this.tileH = Math.max(1, Math.min(MAX_TILE_ROWS, (budgetRows - spanRows) * sh));
     this.maxRows = (tileH - 1 + (spec.kernel().h() - 1) * spec.dilation().h()) / sh + 2;
     this.maxTaps = cg * spec.kernel().h() * xt.taps;
+    this.tiles = new Tiles<>(tileH, tileW, plan.outW(), 1, Workspace::new);
   }
 
   static boolean supports(ConvTransposeSpec spec) {
@@ -109,24 +108,11 @@ final class DenseConvTranspose {
     return tileH;
   }
 
-  /** Computes the whole output; tiles are spread over {@code par}. */
+  /** Computes the rows {@code io} asks for; tiles are spread over {@code par}. */
   void run(FrameRows io, Parallelism par) {
-    int bands = io.bands(tileH);
-    int cols = (plan.outW() + tileW - 1) / tileW;
-    int perImage = bands * cols;
     long work = (long) tileH * tileW * spec.outChannels() * maxTaps;
-    par.forEach(io.batch() * perImage, work, tile -> {
-      Workspace ws = take();
-      try {
-        int b = tile / perImage;
-        int band = (tile % perImage) / cols;
-        int col = tile % cols;
-        runTile(io, ws, b, io.bandStart(band, tileH), io.bandEnd(band, tileH),
-            col * tileW, Math.min(plan.outW(), (col + 1) * tileW));
-      } finally {
-        give(ws);
-      }
-    });
+    tiles.run(io, par, work, (ws, b, g, oy0, oy1, ox0, ox1) -> runTile(io, ws, b, oy0, oy1, ox0,
+        ox1));
   }
 
   private void runTile(FrameRows io, Workspace ws, int b, int oy0, int oy1, int ox0, int ox1) {
@@ -176,22 +162,6 @@ final class DenseConvTranspose {
           }
         }
       }
-    }
-  }
-
-  private Workspace take() {
-    synchronized (pool) {
-      Workspace ws = pool.poll();
-      if (ws != null) {
-        return ws;
-      }
-    }
-    return new Workspace();
-  }
-
-  private void give(Workspace ws) {
-    synchronized (pool) {
-      pool.push(ws);
     }
   }
 

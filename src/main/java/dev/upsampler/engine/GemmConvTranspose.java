@@ -1,6 +1,5 @@
 package dev.upsampler.engine;
 
-import java.util.ArrayDeque;
 import java.util.Arrays;
 
 /**
@@ -46,7 +45,7 @@ final class GemmConvTranspose {
   private final int xWidth;
   private final int maxInRows;
   private final int maxTaps;
-  private final ArrayDeque<Workspace> pool = new ArrayDeque<>();
+  private final Tiles<Workspace> tiles;
 
   GemmConvTranspose(ConvTransposePlan plan, Tensor weights, float[] bias, RowKernel kernel) {
     this.plan = plan;
@@ -81,6 +80,7 @@ final class GemmConvTranspose {
     // The ring of Z rows: every input row one output row can meet.
     this.maxInRows = ((kh - 1) * spec.dilation().h()) / sh + 2;
     this.maxTaps = kh * kw;
+    this.tiles = new Tiles<>(tileH, tileW, plan.outW(), 1, Workspace::new);
   }
 
   private static int roundUp(int v, int unit) {
@@ -93,23 +93,10 @@ final class GemmConvTranspose {
   }
 
   void run(FrameRows io, Parallelism par) {
-    int bands = io.bands(tileH);
-    int cols = (plan.outW() + tileW - 1) / tileW;
-    int perImage = bands * cols;
     long work = (long) tileH * tileW * spec.outChannels() * spec.inPerGroup() * maxTaps
         / ((long) spec.stride().h() * spec.stride().w());
-    par.forEach(io.batch() * perImage, work, tile -> {
-      Workspace ws = take();
-      try {
-        int b = tile / perImage;
-        int band = (tile % perImage) / cols;
-        int col = tile % cols;
-        runTile(io, ws, b, io.bandStart(band, tileH), io.bandEnd(band, tileH),
-            col * tileW, Math.min(plan.outW(), (col + 1) * tileW));
-      } finally {
-        give(ws);
-      }
-    });
+    tiles.run(io, par, work, (ws, b, g, oy0, oy1, ox0, ox1) -> runTile(io, ws, b, oy0, oy1, ox0,
+        ox1));
   }
 
   private void runTile(FrameRows io, Workspace ws, int b, int oy0, int oy1, int ox0, int ox1) {
@@ -192,22 +179,6 @@ final class GemmConvTranspose {
       int row = zOff + r * zWidth;
       Arrays.fill(ws.z, row, row + margin, 0f);
       Arrays.fill(ws.z, row + margin + padded, row + zWidth, 0f);
-    }
-  }
-
-  private Workspace take() {
-    synchronized (pool) {
-      Workspace ws = pool.poll();
-      if (ws != null) {
-        return ws;
-      }
-    }
-    return new Workspace();
-  }
-
-  private void give(Workspace ws) {
-    synchronized (pool) {
-      pool.push(ws);
     }
   }
 

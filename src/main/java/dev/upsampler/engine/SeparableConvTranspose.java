@@ -1,7 +1,5 @@
 package dev.upsampler.engine;
 
-import java.util.ArrayDeque;
-
 /**
  * The fast path for depthwise kernels of rank 1 ({@code W[c] = u_c (outer) v_c}), such as the
  * fixed interpolation kernels: two 1-D passes per tile instead of one 2-D pass.
@@ -40,7 +38,7 @@ final class SeparableConvTranspose {
   private final int tileW;
   private final int tileH;
   private final int maxRows;
-  private final ArrayDeque<Workspace> pool = new ArrayDeque<>();
+  private final Tiles<Workspace> tiles;
 
   /**
    * @param u per channel the vertical factor [C][kH]; @param v the horizontal factor [C][kW]
@@ -88,6 +86,7 @@ final class SeparableConvTranspose {
         (plan.outW() + xt.stride - 1) / xt.stride * xt.stride);
     this.tileH = Math.min(TILE_ROWS, plan.outH());
     this.maxRows = (tileH - 1 + (kh - 1) * spec.dilation().h()) / spec.stride().h() + 2;
+    this.tiles = new Tiles<>(tileH, tileW, plan.outW(), groupsOfLanes, Workspace::new);
   }
 
   /** Depthwise, one input and one output channel per group, a row axis the row form handles. */
@@ -146,25 +145,9 @@ final class SeparableConvTranspose {
   }
 
   void run(FrameRows io, Parallelism par) {
-    int bands = io.bands(tileH);
-    int cols = (plan.outW() + tileW - 1) / tileW;
-    int groupsOfLanes = spec.inChannels() / lanesC;
-    int perImage = bands * cols * groupsOfLanes;
     long work = (long) tileH * tileW * lanesC * (xt.taps + spec.kernel().h());
-    par.forEach(io.batch() * perImage, work, tile -> {
-      Workspace ws = take();
-      try {
-        int b = tile / perImage;
-        int rest = tile % perImage;
-        int g = rest / (bands * cols);
-        int band = (rest % (bands * cols)) / cols;
-        int col = rest % cols;
-        runTile(io, ws, b, g, io.bandStart(band, tileH), io.bandEnd(band, tileH),
-            col * tileW, Math.min(plan.outW(), (col + 1) * tileW));
-      } finally {
-        give(ws);
-      }
-    });
+    tiles.run(io, par, work, (ws, b, g, oy0, oy1, ox0, ox1) -> runTile(io, ws, b, g, oy0, oy1,
+        ox0, ox1));
   }
 
   private void runTile(FrameRows io, Workspace ws, int b, int g, int oy0, int oy1, int ox0,
@@ -216,22 +199,6 @@ final class SeparableConvTranspose {
           io.storeU8Interleaved(kernel, ws.out, 0, oy, ox0, n);
         }
       }
-    }
-  }
-
-  private Workspace take() {
-    synchronized (pool) {
-      Workspace ws = pool.poll();
-      if (ws != null) {
-        return ws;
-      }
-    }
-    return new Workspace();
-  }
-
-  private void give(Workspace ws) {
-    synchronized (pool) {
-      pool.push(ws);
     }
   }
 
