@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Upsamples images and video with transposed-convolution kernels.",
-    subcommands = {UpscaleCommand.class, EvalCommand.class, CompareCommand.class,
+    subcommands = {RunCommand.class, UpscaleCommand.class, EvalCommand.class, CompareCommand.class,
         DeconvCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

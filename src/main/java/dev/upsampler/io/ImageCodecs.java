@@ -70,6 +70,9 @@ public final class ImageCodecs {
 
   /** Decodes image bytes; {@code name} appears in errors and in the frame's info. */
   public static Frame decode(byte[] bytes, Path name, long maxPixels) throws IOException {
+    if (bytes.length == 0) {
+      throw new InvalidInputException(name, "empty file (0 bytes)");
+    }
     try (ImageInputStream in = ImageIO.createImageInputStream(
         new java.io.ByteArrayInputStream(bytes))) {
       Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
@@ -284,11 +287,23 @@ public final class ImageCodecs {
     return n.endsWith(".jpg") || n.endsWith(".jpeg") ? "jpg" : "png";
   }
 
+  /** The frame encoded as PNG or JPEG bytes (same rules as {@link #write}). */
+  public static byte[] encode(Frame f, String format, float quality) throws IOException {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    encodeTo(f, Path.of("frame." + format), format, quality, out);
+    return out.toByteArray();
+  }
+
   /**
    * Writes a frame atomically: PNG keeps 8 or 16 bits and alpha; JPEG takes 8-bit gray or RGB
    * ({@code quality} 0..1), so 16-bit samples are scaled to 8 bits and alpha is refused.
    */
   public static void write(Frame f, Path path, String format, float quality) throws IOException {
+    AtomicFiles.write(path, stream -> encodeTo(f, path, format, quality, stream));
+  }
+
+  private static void encodeTo(Frame f, Path path, String format, float quality,
+      java.io.OutputStream stream) throws IOException {
     String fmt = formatFor(path, format);
     Frame out = f;
     if (fmt.equals("jpg")) {
@@ -302,18 +317,14 @@ public final class ImageCodecs {
     BufferedImage img = toImage(out);
     ImageWriter writer = ImageIO.getImageWritersByFormatName(fmt.equals("png") ? "png" : "jpeg")
         .next();
-    try {
-      AtomicFiles.write(path, stream -> {
-        try (ImageOutputStream ios = ImageIO.createImageOutputStream(stream)) {
-          writer.setOutput(ios);
-          ImageWriteParam param = writer.getDefaultWriteParam();
-          if (fmt.equals("jpg")) {
-            param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
-            param.setCompressionQuality(quality);
-          }
-          writer.write(null, new IIOImage(img, null, null), param);
-        }
-      });
+    try (ImageOutputStream ios = ImageIO.createImageOutputStream(stream)) {
+      writer.setOutput(ios);
+      ImageWriteParam param = writer.getDefaultWriteParam();
+      if (fmt.equals("jpg")) {
+        param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
+        param.setCompressionQuality(quality);
+      }
+      writer.write(null, new IIOImage(img, null, null), param);
     } finally {
       writer.dispose();
     }

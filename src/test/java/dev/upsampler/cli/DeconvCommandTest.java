@@ -8,10 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.upsampler.engine.Tensor;
 import dev.upsampler.io.Npy;
 import dev.upsampler.io.NpyArray;
+import dev.upsampler.testing.CliRun;
 import dev.upsampler.testing.GoldenCase;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,13 +28,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class DeconvCommandTest {
   @TempDir Path dir;
 
-  public record Run(int status, String out, String err) {}
-
-  public static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int status = Main.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
-    return new Run(status, out.toString(), err.toString());
+  static CliRun run(String... args) {
+    return CliRun.run(args);
   }
 
   Path save(String name, Tensor t) throws IOException {
@@ -55,7 +49,7 @@ class DeconvCommandTest {
     Path x = save("x.npy", new float[] {1, 2, 3, 4, 5, 6, 7, 8, 9}, 1, 1, 3, 3);
     Path w = save("w.npy", new float[] {1, 0, 0, 0, 1, 0, 0, 0, 1}, 1, 1, 3, 3);
     Path y = dir.resolve("y.npy");
-    Run r = run("deconv", "--input", x.toString(), "--weight", w.toString(), "--stride", "2",
+    CliRun r = run("deconv", "--input", x.toString(), "--weight", w.toString(), "--stride", "2",
         "--padding", "SAME", "--output-shape", "5,5", "--output", y.toString(), "--print");
     assertEquals(0, r.status(), r.err());
     assertTrue(r.out().contains(String.join("\n",
@@ -86,7 +80,7 @@ class DeconvCommandTest {
       args.addAll(List.of("--bias", save("b.npy", c.bias(), c.bias().length).toString()));
     }
     args.addAll(c.args());
-    Run r = run(args.toArray(String[]::new));
+    CliRun r = run(args.toArray(String[]::new));
     assertEquals(0, r.status(), r.err());
     NpyArray y = Npy.read(dir.resolve("y.npy"));
     assertClose(c.y(), Tensor.wrap(y.data(), y.shape(), "output"), 1e-4, 1e-3, c.name());
@@ -116,7 +110,7 @@ class DeconvCommandTest {
       args.addAll(List.of("--bias", save("b.npy", c.bias(), c.bias().length).toString()));
     }
     args.addAll(c.args());
-    Run r = run(args.toArray(String[]::new));
+    CliRun r = run(args.toArray(String[]::new));
     assertEquals(0, r.status(), r.err());
     NpyArray y = Npy.read(dir.resolve("y.npy"));
     assertClose(c.y(), Tensor.wrap(y.data(), y.shape(), "output"), 1e-4, 1e-3, c.name());
@@ -155,7 +149,7 @@ class DeconvCommandTest {
     for (String f : flags.trim().split("\\s+")) {
       args.add(f.equals("B") ? ones("b.npy", "3").toString() : f);
     }
-    Run r = run(args.toArray(String[]::new));
+    CliRun r = run(args.toArray(String[]::new));
     assertEquals(status, r.status(), name + ": " + r.err());
     assertOneLineNaming(r.err(), cause);
     assertFalse(Files.exists(y), "no output file after a refused request");
@@ -167,7 +161,7 @@ class DeconvCommandTest {
   void refusesMalformedNpyFiles(String fixture) throws Exception {
     Path bad = Path.of(getClass().getResource("/npy/" + fixture).toURI());
     Path y = dir.resolve("y.npy");
-    Run r = run("deconv", "--input", bad.toString(), "--weight",
+    CliRun r = run("deconv", "--input", bad.toString(), "--weight",
         ones("w.npy", "1,1,3,3").toString(), "--output", y.toString());
     assertEquals(1, r.status(), r.err());
     assertOneLineNaming(r.err(), bad.toString());
@@ -176,7 +170,7 @@ class DeconvCommandTest {
 
   @Test
   void verboseShowsTheStackTrace() throws IOException {
-    Run r = run("deconv", "--input", dir.resolve("nope.npy").toString(), "--weight",
+    CliRun r = run("deconv", "--input", dir.resolve("nope.npy").toString(), "--weight",
         ones("w.npy", "1,1,3,3").toString(), "--output", dir.resolve("y.npy").toString(),
         "--verbose");
     assertEquals(1, r.status());
@@ -185,17 +179,17 @@ class DeconvCommandTest {
 
   @Test
   void everyCommandHasHelp() {
-    Run top = run("--help");
+    CliRun top = run("--help");
     assertEquals(0, top.status());
     assertTrue(top.out().contains("deconv"), top.out());
-    Run deconv = run("deconv", "--help");
+    CliRun deconv = run("deconv", "--help");
     assertEquals(0, deconv.status());
     assertTrue(deconv.out().contains("--output-padding"), deconv.out());
   }
 
   @Test
   void noCommandIsAUsageError() {
-    Run r = run();
+    CliRun r = run();
     assertEquals(2, r.status());
   }
 

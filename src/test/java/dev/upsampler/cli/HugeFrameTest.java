@@ -1,6 +1,6 @@
 package dev.upsampler.cli;
 
-import static dev.upsampler.cli.DeconvCommandTest.run;
+import static dev.upsampler.testing.CliRun.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -27,7 +27,7 @@ class HugeFrameTest {
     Path photo = Resources.path("photos/chelsea.png");
     assertEquals(0, run("upscale", "--input", photo.toString(), "--output",
         dir.resolve("whole.png").toString(), "--scale", "3", "--kernel", "bicubic").status());
-    DeconvCommandTest.Run r = run("upscale", "--input", photo.toString(), "--output",
+    dev.upsampler.testing.CliRun r = run("upscale", "--input", photo.toString(), "--output",
         dir.resolve("strips.png").toString(), "--scale", "3", "--kernel", "bicubic", "--tile",
         "7", "--verbose");
     assertEquals(0, r.status(), r.err());

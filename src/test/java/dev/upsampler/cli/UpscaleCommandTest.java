@@ -1,6 +1,6 @@
 package dev.upsampler.cli;
 
-import static dev.upsampler.cli.DeconvCommandTest.run;
+import static dev.upsampler.testing.CliRun.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -40,7 +40,7 @@ class UpscaleCommandTest {
   void directoryWithCorruptFilesWritesEveryGoodOneAndNamesEachBadOne() throws IOException {
     Path in = photosWithBadFiles();
     Path out = dir.resolve("out");
-    DeconvCommandTest.Run r = run("upscale", "--input", in.toString(), "--output", out.toString(),
+    dev.upsampler.testing.CliRun r = run("upscale", "--input", in.toString(), "--output", out.toString(),
         "--scale", "2", "--kernel", "bicubic", "--threads", "2");
     assertEquals(1, r.status(), r.err());
     try (Stream<Path> s = Files.list(out)) {
@@ -60,7 +60,7 @@ class UpscaleCommandTest {
   @Test
   void refusesAnOutputInsideTheInput() throws IOException {
     Path in = photosWithBadFiles();
-    DeconvCommandTest.Run r = run("upscale", "--input", in.toString(), "--output",
+    dev.upsampler.testing.CliRun r = run("upscale", "--input", in.toString(), "--output",
         in.resolve("x2").toString(), "--scale", "2");
     assertEquals(1, r.status());
     assertTrue(r.err().contains("is inside the input directory"), r.err());
@@ -81,7 +81,7 @@ class UpscaleCommandTest {
     Npy.write(dir.resolve("k.npy"), new NpyArray(w, new int[] {1, 1, 4, 4}));
     Files.writeString(dir.resolve("k.json"), "{\"stride\": 2, \"pads\": [1, 1, 1, 1]}");
     Path photo = Resources.path("photos/coffee.png");
-    DeconvCommandTest.Run user = run("upscale", "--input", photo.toString(), "--output",
+    dev.upsampler.testing.CliRun user = run("upscale", "--input", photo.toString(), "--output",
         dir.resolve("user.png").toString(), "--kernel", dir.resolve("k.npy").toString());
     assertEquals(0, user.status(), user.err());
     run("upscale", "--input", photo.toString(), "--output", dir.resolve("builtin.png").toString(),
@@ -99,7 +99,7 @@ class UpscaleCommandTest {
   void userKernelErrorsNameTheFile() throws IOException {
     Npy.write(dir.resolve("k.npy"), new NpyArray(new float[] {1, Float.NaN, 1, 1},
         new int[] {1, 1, 2, 2}));
-    DeconvCommandTest.Run r = run("upscale", "--input", Resources.path("photos/coffee.png")
+    dev.upsampler.testing.CliRun r = run("upscale", "--input", Resources.path("photos/coffee.png")
         .toString(), "--output", dir.resolve("o.png").toString(), "--kernel",
         dir.resolve("k.npy").toString(), "--scale", "2");
     assertEquals(1, r.status());
@@ -114,11 +114,11 @@ class UpscaleCommandTest {
   @Test
   void evalReportsPsnrAndTheGainOverBicubic() {
     Path photos = Resources.path("photos");
-    DeconvCommandTest.Run same = run("eval", "--reference", photos.toString(), "--candidate",
+    dev.upsampler.testing.CliRun same = run("eval", "--reference", photos.toString(), "--candidate",
         photos.toString());
     assertEquals(0, same.status(), same.err());
     assertTrue(same.out().contains("Infinity"), same.out());
-    DeconvCommandTest.Run base = run("eval", "--reference", photos.toString(),
+    dev.upsampler.testing.CliRun base = run("eval", "--reference", photos.toString(),
         "--bicubic-baseline", "--kernel", "bicubic", "--scale", "2");
     assertEquals(0, base.status(), base.err());
     assertTrue(base.out().lines().filter(l -> l.startsWith("mean")).findFirst().orElseThrow()
@@ -127,7 +127,7 @@ class UpscaleCommandTest {
 
   @Test
   void compareWritesOnePicture() throws IOException {
-    DeconvCommandTest.Run r = run("compare", "--input", Resources.path("photos/chelsea.png")
+    dev.upsampler.testing.CliRun r = run("compare", "--input", Resources.path("photos/chelsea.png")
         .toString(), "--output", dir.resolve("cmp.png").toString(), "--scale", "3");
     assertEquals(0, r.status(), r.err());
     Frame f = ImageCodecs.read(dir.resolve("cmp.png"), Long.MAX_VALUE);

@@ -1,0 +1,125 @@
+package dev.upsampler.cli;
+
+import dev.upsampler.flink.JobDefinition;
+import dev.upsampler.flink.RejectsSink;
+import dev.upsampler.flink.UpscaleFunction;
+import dev.upsampler.flink.UpscaleJob;
+import dev.upsampler.io.KernelFiles;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code run}: a job definition on an embedded (local) Flink, with progress and a summary. */
+@Command(
+    name = "run",
+    description = {
+      "Runs a job definition (YAML, see jobs/) on an embedded Flink in this JVM: reads the input"
+          + " images, upscales them in parallel, writes OUTPUT/<stream>/<name> and a rejects"
+          + " report OUTPUT/_rejects.jsonl. Flags override the file.",
+      ""
+    },
+    footer = {"", "Example: run jobs/demo.yaml --scale 3 --kernel lanczos3"})
+final class RunCommand extends BaseCommand {
+
+  @Parameters(index = "0", paramLabel = "JOB.yaml", description = "The job definition.")
+  Path job;
+
+  @Option(names = "--input", paramLabel = "DIR", description = "Input directory or URI.")
+  String input;
+
+  @Option(names = "--output", paramLabel = "DIR", description = "Output directory or URI.")
+  String output;
+
+  @Option(names = "--kernel", paramLabel = "NAME|PATH.npy", description = "Kernel.")
+  String kernel;
+
+  @Option(names = "--scale", paramLabel = "S|SX,SY", description = "Scale.")
+  String scale;
+
+  @Option(names = "--parallelism", paramLabel = "P", description = "Parallel subtasks.")
+  Integer parallelism;
+
+  @Option(names = "--threads", paramLabel = "T", description = "Engine threads per subtask.")
+  Integer threads;
+
+  @Override
+  public Integer call() throws Exception {
+    Map<String, String> overrides = new LinkedHashMap<>();
+    put(overrides, "input", input);
+    put(overrides, "output", output);
+    put(overrides, "kernel", kernel);
+    put(overrides, "scale", scale);
+    put(overrides, "parallelism", parallelism);
+    put(overrides, "threads", threads);
+    JobDefinition def = JobDefinition.load(job, overrides);
+    out().printf(Locale.ROOT, "job %s: %s -> %s, %s x%s (%s), parallelism %d, engine %s%n",
+        def.name(), def.input(), def.output(), def.kernel(), def.scale(), def.color(),
+        def.parallelism(), KernelFiles.resolve(def.kernel(), def.scaleYx()).layer(1)
+            .pathDescription());
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(
+        def.parallelism(), UpscaleJob.configuration(def));
+    UpscaleJob.build(env, def);
+    long start = System.nanoTime();
+    JobClient client = env.executeAsync("upsampler " + def.name());
+    CompletableFuture<JobExecutionResult> done = client.getJobExecutionResult();
+    String last = "";
+    while (!done.isDone()) {
+      try {
+        done.get(1, TimeUnit.SECONDS);
+      } catch (TimeoutException e) {
+        String line = progress(client, start);
+        if (line != null && !line.equals(last)) {
+          err().println(line);
+          last = line;
+        }
+      }
+    }
+    JobExecutionResult result = done.get();
+    long written = count(result.getAllAccumulatorResults(), UpscaleFunction.WRITTEN);
+    long rejected = count(result.getAllAccumulatorResults(), UpscaleFunction.REJECTED);
+    double secs = (System.nanoTime() - start) / 1e9;
+    out().printf(Locale.ROOT, "done in %.1f s: %d frames written to %s, %d rejected%s,"
+        + " %.2f frames/s%n", secs, written, def.output(), rejected,
+        rejected > 0 ? " (see " + def.output() + "/" + RejectsSink.FILE + ")" : "",
+        written / secs);
+    return rejected > 0 ? Errors.BAD_INPUT : 0;
+  }
+
+  private static void put(Map<String, String> m, String key, Object value) {
+    if (value != null) {
+      m.put(key, value.toString());
+    }
+  }
+
+  private static long count(Map<String, Object> acc, String key) {
+    Object v = acc.get(key);
+    return v instanceof Number n ? n.longValue() : 0;
+  }
+
+  /** A progress line from the running job's accumulators, or null once it has gone. */
+  private static String progress(JobClient client, long start) {
+    try {
+      Map<String, Object> acc = client.getAccumulators().get(1, TimeUnit.SECONDS);
+      long written = count(acc, UpscaleFunction.WRITTEN);
+      double secs = (System.nanoTime() - start) / 1e9;
+      return String.format(Locale.ROOT, "  %d written, %d rejected, %.2f frames/s", written,
+          count(acc, UpscaleFunction.REJECTED), written / secs);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    } catch (ExecutionException | TimeoutException | RuntimeException e) {
+      return null; // the job finished (or is finishing) meanwhile
+    }
+  }
+}

@@ -1,0 +1,151 @@
+package dev.upsampler.flink;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.upsampler.engine.Size2;
+import dev.upsampler.image.ColorMode;
+import dev.upsampler.io.ImageCodecs;
+import dev.upsampler.io.InvalidInputException;
+import dev.upsampler.io.KernelFiles;
+import java.io.IOException;
+import java.io.Serializable;
+import java.nio.file.Files;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A job definition (YAML under {@code jobs/}), every field validated before the job is built:
+ *
+ * <pre>
+ * name: images
+ * input: jobs/samples          # a directory of images (any Flink file system URI)
+ * output: target/images-x2     # a directory; frames land in output/&lt;stream&gt;/&lt;name&gt;
+ * kernel: bicubic              # nearest, bilinear, bicubic, lanczos3, fcn, identity, or a .npy
+ * scale: 2                     # or "SX,SY"
+ * color: rgb                   # or y
+ * format: png                  # or jpg (default: keep the input's)
+ * quality: 0.92                # JPEG
+ * parallelism: 2
+ * threads: 1                   # engine threads per subtask
+ * max-pixels: 268435456
+ * monitor-interval: 0          # seconds; above 0 the job keeps watching the input for new files
+ * checkpoint-interval: 10      # seconds; 0 turns checkpointing off
+ * restart-attempts: 3
+ * </pre>
+ */
+public record JobDefinition(
+    String name, String input, String output, String kernel, String scale, String color,
+    String format, float quality, int parallelism, int threads, long maxPixels,
+    int monitorIntervalSeconds, int checkpointIntervalSeconds, int restartAttempts)
+    implements Serializable {
+
+  static final Set<String> KEYS = Set.of("name", "input", "output", "kernel", "scale", "color",
+      "format", "quality", "parallelism", "threads", "max-pixels", "monitor-interval",
+      "checkpoint-interval", "restart-attempts");
+
+  /** Reads a YAML definition; {@code overrides} (same keys) win over the file. */
+  public static JobDefinition load(java.nio.file.Path file, Map<String, String> overrides)
+      throws IOException {
+    if (!Files.isRegularFile(file)) {
+      throw new InvalidInputException(file, "no such job definition");
+    }
+    JsonNode y;
+    try {
+      y = new ObjectMapper(new YAMLFactory()).readTree(file.toFile());
+    } catch (IOException e) {
+      throw new InvalidInputException(file, "not valid YAML (" + e.getMessage().lines()
+          .findFirst().orElse("") + ")");
+    }
+    if (y == null || !y.isObject()) {
+      throw new InvalidInputException(file, "expected a YAML mapping of job settings");
+    }
+    Map<String, String> v = new LinkedHashMap<>();
+    for (Iterator<String> it = y.fieldNames(); it.hasNext(); ) {
+      String k = it.next();
+      if (!KEYS.contains(k)) {
+        throw new InvalidInputException(file, "unknown setting '" + k + "'; expected one of "
+            + KEYS);
+      }
+      v.put(k, y.get(k).asText());
+    }
+    v.putAll(overrides);
+    try {
+      return of(v);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidInputException(file, e.getMessage());
+    }
+  }
+
+  /** A definition from settings (missing ones take their defaults), validated. */
+  public static JobDefinition of(Map<String, String> v) throws IOException {
+    JobDefinition d = new JobDefinition(
+        v.getOrDefault("name", "upsampler"), required(v, "input"), required(v, "output"),
+        v.getOrDefault("kernel", "bicubic"), v.getOrDefault("scale", "2"),
+        v.getOrDefault("color", "rgb"), v.get("format"),
+        number(v, "quality", "0.92", Float::parseFloat),
+        number(v, "parallelism", "2", Integer::parseInt),
+        number(v, "threads", "1", Integer::parseInt),
+        number(v, "max-pixels", Long.toString(ImageCodecs.DEFAULT_MAX_PIXELS), Long::parseLong),
+        number(v, "monitor-interval", "0", Integer::parseInt),
+        number(v, "checkpoint-interval", "10", Integer::parseInt),
+        number(v, "restart-attempts", "3", Integer::parseInt));
+    d.validate();
+    return d;
+  }
+
+  private static String required(Map<String, String> v, String key) {
+    String s = v.get(key);
+    if (s == null || s.isBlank()) {
+      throw new IllegalArgumentException("'" + key + "' is required");
+    }
+    return s;
+  }
+
+  private static <T> T number(Map<String, String> v, String key, String dflt,
+      java.util.function.Function<String, T> parse) {
+    String s = v.getOrDefault(key, dflt);
+    try {
+      return parse.apply(s.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("'" + key + "' must be a number, got '" + s + "'");
+    }
+  }
+
+  private void validate() throws IOException {
+    Size2 s = scaleYx();
+    if (s.h() < 1 || s.w() < 1 || s.h() > 8 || s.w() > 8) {
+      throw new IllegalArgumentException("scale must be 1..8, got " + scale);
+    }
+    KernelFiles.resolve(kernel, s); // unknown kernel, bad kernel file, NaN weights
+    ColorMode.parse(color);
+    if (format != null) {
+      ImageCodecs.formatFor(java.nio.file.Path.of("x"), format);
+    }
+    if (parallelism < 1 || threads < 1) {
+      throw new IllegalArgumentException("parallelism and threads must be >= 1");
+    }
+    if (quality <= 0 || quality > 1) {
+      throw new IllegalArgumentException("quality must be in (0, 1], got " + quality);
+    }
+    if (!input.contains("://")) {
+      java.nio.file.Path in = java.nio.file.Path.of(input).toAbsolutePath().normalize();
+      if (!Files.exists(in)) {
+        throw new IllegalArgumentException("input " + input + " does not exist");
+      }
+      java.nio.file.Path out = java.nio.file.Path.of(output).toAbsolutePath().normalize();
+      if (Files.isDirectory(in) && out.startsWith(in)) {
+        throw new IllegalArgumentException("output " + output + " is inside the input " + input
+            + ": outputs would be read as inputs");
+      }
+    }
+  }
+
+  /** The scale as (y, x). */
+  public Size2 scaleYx() {
+    Size2 xy = Size2.parse(scale);
+    return new Size2(xy.w(), xy.h());
+  }
+}

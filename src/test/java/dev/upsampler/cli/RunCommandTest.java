@@ -1,0 +1,40 @@
+package dev.upsampler.cli;
+
+import static dev.upsampler.testing.CliRun.run;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.upsampler.testing.CliRun;
+import dev.upsampler.testing.Resources;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code run} as a user types it: the demo job, with overrides, on an embedded Flink. */
+class RunCommandTest {
+  @TempDir Path dir;
+
+  @Test
+  void runsTheDemoJobWithOverridesAndSummarises() throws IOException {
+    Path in = Files.createDirectories(dir.resolve("photos"));
+    Files.copy(Resources.path("photos/coffee.png"), in.resolve("coffee.png"));
+    Files.copy(Resources.path("photos/chelsea.png"), in.resolve("chelsea.png"));
+    Files.copy(Resources.path("codecs/truncated.png"), in.resolve("broken.png"));
+    Path out = dir.resolve("out");
+    CliRun r = run("run", "jobs/demo.yaml", "--input", in.toString(), "--output", out.toString(),
+        "--scale", "3", "--parallelism", "2");
+    assertEquals(1, r.status(), "a rejected frame makes the exit status 1: " + r.err());
+    assertTrue(r.out().contains("2 frames written to " + out + ", 1 rejected"), r.out());
+    assertTrue(Files.exists(out.resolve("photos/coffee.png")));
+    assertTrue(Files.readString(out.resolve("_rejects.jsonl")).contains("broken.png"));
+  }
+
+  @Test
+  void aMissingJobFileIsNamed() {
+    CliRun r = run("run", dir.resolve("nope.yaml").toString());
+    assertEquals(1, r.status());
+    assertTrue(r.err().contains("nope.yaml: no such job definition"), r.err());
+  }
+}

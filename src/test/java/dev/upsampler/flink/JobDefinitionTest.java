@@ -1,0 +1,65 @@
+package dev.upsampler.flink;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.upsampler.io.InvalidInputException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Job definitions: the shipped ones load, flags override, bad settings are named. */
+class JobDefinitionTest {
+  @TempDir Path dir;
+
+  @Test
+  void shippedDefinitionsLoad() throws IOException {
+    JobDefinition demo = JobDefinition.load(Path.of("jobs/demo.yaml"), Map.of());
+    assertEquals("jobs/samples", demo.input());
+    assertEquals(2, demo.parallelism());
+    JobDefinition images = JobDefinition.load(Path.of("jobs/images.yaml"),
+        Map.of("scale", "3", "kernel", "lanczos3", "parallelism", "1"));
+    assertEquals("3", images.scale());
+    assertEquals("lanczos3", images.kernel());
+    assertEquals(1, images.parallelism());
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "kernel: sharpest          | unknown kernel 'sharpest'",
+      "scale: 12                 | scale must be 1..8",
+      "scale: two                | expected an integer or two comma-separated integers",
+      "input: /no/such/dir       | input /no/such/dir does not exist",
+      "parallelism: 0            | parallelism and threads must be >= 1",
+      "colour: rgb               | unknown setting 'colour'",
+      "format: gif               | unknown output format 'gif'",
+  })
+  void refusesBadSettingsNamingThem(String line, String cause) throws IOException {
+    Path in = Files.createDirectories(dir.resolve("in"));
+    String base = "input: " + in + "\noutput: " + dir.resolve("out") + "\n";
+    String key = line.substring(0, line.indexOf(':'));
+    Path job = dir.resolve("job.yaml");
+    Files.writeString(job, key.equals("input") ? line + "\noutput: " + dir.resolve("out") + "\n"
+        : base + line + "\n");
+    InvalidInputException e = assertThrows(InvalidInputException.class,
+        () -> JobDefinition.load(job, Map.of()));
+    assertTrue(e.getMessage().startsWith(job.toString()), e.getMessage());
+    assertTrue(e.getMessage().contains(cause), e.getMessage());
+  }
+
+  @Test
+  void refusesAnOutputInsideTheInput() throws IOException {
+    Path in = Files.createDirectories(dir.resolve("in"));
+    Path job = dir.resolve("job.yaml");
+    Files.writeString(job, "input: " + in + "\noutput: " + in.resolve("x2") + "\n");
+    InvalidInputException e = assertThrows(InvalidInputException.class,
+        () -> JobDefinition.load(job, Map.of()));
+    assertTrue(e.getMessage().contains("is inside the input"), e.getMessage());
+  }
+}
