@@ -14,6 +14,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine.Command;
@@ -53,6 +56,11 @@ final class RunCommand extends BaseCommand {
   @Option(names = "--threads", paramLabel = "T", description = "Engine threads per subtask.")
   Integer threads;
 
+  @Option(names = "--web-ui", paramLabel = "PORT", arity = "0..1", fallbackValue = "8081",
+      description = "Serve Flink's web UI on 127.0.0.1 while the job runs (default port"
+          + " ${FALLBACK-VALUE}).")
+  Integer webUi;
+
   @Override
   public Integer call() throws Exception {
     Map<String, String> overrides = new LinkedHashMap<>();
@@ -67,8 +75,19 @@ final class RunCommand extends BaseCommand {
         def.name(), def.input(), def.output(), def.kernel(), def.scale(), def.color(),
         def.parallelism(), KernelFiles.resolve(def.kernel(), def.scaleYx()).layer(1)
             .pathDescription());
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(
-        def.parallelism(), UpscaleJob.configuration(def));
+    Configuration conf = UpscaleJob.configuration(def);
+    StreamExecutionEnvironment env;
+    if (webUi != null) {
+      // Loopback only: the dashboard can cancel jobs and upload jars.
+      conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
+      conf.set(RestOptions.ADDRESS, "127.0.0.1");
+      conf.set(RestOptions.BIND_PORT, Integer.toString(webUi));
+      conf.set(CoreOptions.DEFAULT_PARALLELISM, def.parallelism());
+      env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
+      out().println("web UI: http://127.0.0.1:" + webUi + "/ (while the job runs)");
+    } else {
+      env = StreamExecutionEnvironment.createLocalEnvironment(def.parallelism(), conf);
+    }
     UpscaleJob.build(env, def);
     long start = System.nanoTime();
     JobClient client = env.executeAsync("upsampler " + def.name());

@@ -32,6 +32,21 @@ class RunCommandTest {
   }
 
   @Test
+  void servesTheWebUiOnLoopbackWhileRunning() throws IOException {
+    int port;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1,
+        java.net.InetAddress.getLoopbackAddress())) {
+      port = s.getLocalPort();
+    }
+    Path in = Files.createDirectories(dir.resolve("photos"));
+    Files.copy(Resources.path("photos/coffee.png"), in.resolve("coffee.png"));
+    CliRun r = run("run", "jobs/demo.yaml", "--input", in.toString(), "--output",
+        dir.resolve("out").toString(), "--web-ui", Integer.toString(port));
+    assertEquals(0, r.status(), r.err());
+    assertTrue(r.out().contains("web UI: http://127.0.0.1:" + port + "/"), r.out());
+  }
+
+  @Test
   void aMissingJobFileIsNamed() {
     CliRun r = run("run", dir.resolve("nope.yaml").toString());
     assertEquals(1, r.status());
