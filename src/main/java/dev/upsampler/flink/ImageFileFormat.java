@@ -37,6 +37,21 @@ public final class ImageFileFormat implements BulkFormat<FrameRecord, FileSource
     return new OneFileReader(split, done);
   }
 
+  private static final java.util.regex.Pattern FRAME_NUMBER =
+      java.util.regex.Pattern.compile("(\\d+)\\.[^.]+$");
+
+  /**
+   * The frame number an image sequence's file name ends with ({@code frame_00042.png} -> 42),
+   * or -1 for a still image without one (no order to keep).
+   */
+  static long sequenceOf(String name) {
+    java.util.regex.Matcher m = FRAME_NUMBER.matcher(name);
+    if (!m.find() || m.group(1).length() > 18) {
+      return -1;
+    }
+    return Long.parseLong(m.group(1));
+  }
+
   @Override
   public boolean isSplittable() {
     return false;
@@ -68,6 +83,7 @@ public final class ImageFileFormat implements BulkFormat<FrameRecord, FileSource
       r.outputName = path.getName();
       Path parent = path.getParent();
       r.streamId = parent == null ? "" : parent.getName();
+      r.sequence = sequenceOf(path.getName());
       r.ingestMillis = System.currentTimeMillis();
       if (split.fileSize() > maxFileBytes) {
         r.error = path + ": " + split.fileSize() + " bytes, above the limit of " + maxFileBytes;

@@ -14,10 +14,16 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
  * The image job: files from a directory ({@link ImageFileFormat}) -> upscale ({@link
- * UpscaleFunction}, parallel) -> frame files ({@link FrameFileSink}), rejects -> a JSON-lines
- * report ({@link RejectsSink}). Sinks are arguments, so tests plug in their own.
+ * UpscaleFunction}, parallel) -> back in sequence order per stream ({@link ReorderFunction}) ->
+ * frame files ({@link FrameFileSink}); rejects -> a JSON-lines report ({@link RejectsSink}).
+ * Sinks are arguments, so tests plug in their own.
  */
 public final class UpscaleJob {
+  /** Frames one stream may hold back waiting for an earlier one. */
+  static final int REORDER_BUFFER = 256;
+  /** How long a stream waits for a missing frame before stepping over it. */
+  static final long REORDER_STALL_MILLIS = 2000;
+
   /** Largest input file read as one frame: 1 GiB. */
   public static final long MAX_FILE_BYTES = 1L << 30;
 
@@ -49,7 +55,11 @@ public final class UpscaleJob {
         .fromSource(source.build(), WatermarkStrategy.noWatermarks(), "images: " + def.input())
         .process(new UpscaleFunction(def)).name("upscale " + def.kernel() + " x" + def.scale())
         .setParallelism(def.parallelism());
-    upscaled.sinkTo(frames).name("write " + def.output()).setParallelism(def.parallelism());
+    // Frames of one stream leave in sequence order, whatever subtask upscaled them.
+    upscaled.keyBy(r -> r.streamId)
+        .process(new ReorderFunction(REORDER_BUFFER, REORDER_STALL_MILLIS, -1))
+        .name("reorder per stream").setParallelism(def.parallelism())
+        .sinkTo(frames).name("write " + def.output()).setParallelism(def.parallelism());
     upscaled.getSideOutput(UpscaleFunction.REJECTS).sinkTo(rejects).name("rejects report")
         .setParallelism(1);
   }

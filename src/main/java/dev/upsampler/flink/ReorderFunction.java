@@ -1,0 +1,142 @@
+package dev.upsampler.flink;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Puts the frames of each stream (the key) back in sequence order after parallel upscaling. The
+ * next expected sequence number lives in {@link ValueState}, early frames in {@link MapState}
+ * (checkpointed, so a restore keeps the order).
+ *
+ * <ul>
+ *   <li>Frames with sequence -1 (still images) pass straight through.
+ *   <li>The first expected number is unknown until {@code stallMillis} have passed since the
+ *       first frame (then the smallest buffered starts the stream), or {@code firstSequence}
+ *       when the source knows it (video starts at 0).
+ *   <li>A gap (a frame rejected or lost upstream) is skipped once the next frame has waited
+ *       {@code stallMillis}, or at once when more than {@code maxBuffered} frames wait: the
+ *       buffer is bounded. Skipped numbers are counted (metric {@code framesSkipped}).
+ *   <li>At the end of a bounded input (Flink's final watermark) everything left is emitted in
+ *       order.
+ *   <li>A frame older than the next expected one (after a skip) is emitted at once and counted
+ *       ({@code framesLate}): order is best effort for it, loss is never an option.
+ * </ul>
+ */
+public class ReorderFunction extends KeyedProcessFunction<String, FrameRecord, FrameRecord> {
+  private static final long serialVersionUID = 1L;
+  private final int maxBuffered;
+  private final long stallMillis;
+  private final long firstSequence;
+  private transient ValueState<Long> next;
+  private transient MapState<Long, FrameRecord> pending;
+  private transient Counter skipped;
+  private transient Counter late;
+
+  /** @param firstSequence the stream's first number, or -1 when unknown */
+  public ReorderFunction(int maxBuffered, long stallMillis, long firstSequence) {
+    this.maxBuffered = maxBuffered;
+    this.stallMillis = stallMillis;
+    this.firstSequence = firstSequence;
+  }
+
+  @Override
+  public void open(OpenContext ctx) {
+    next = getRuntimeContext().getState(new ValueStateDescriptor<>("next", Long.class));
+    pending = getRuntimeContext().getMapState(
+        new MapStateDescriptor<>("pending", Long.class, FrameRecord.class));
+    skipped = getRuntimeContext().getMetricGroup().addGroup("upsampler").counter("framesSkipped");
+    late = getRuntimeContext().getMetricGroup().addGroup("upsampler").counter("framesLate");
+  }
+
+  @Override
+  public void processElement(FrameRecord r, Context ctx, Collector<FrameRecord> out)
+      throws Exception {
+    if (r.sequence < 0) {
+      out.collect(r);
+      return;
+    }
+    Long n = next.value();
+    if (n == null && firstSequence >= 0) {
+      n = firstSequence;
+      next.update(n);
+    }
+    if (n != null && r.sequence < n) {
+      late.inc();
+      out.collect(r);
+      return;
+    }
+    pending.put(r.sequence, r);
+    ctx.timerService().registerEventTimeTimer(Long.MAX_VALUE); // end of input: flush
+    if (n != null) {
+      drain(out);
+    }
+    if (count() > maxBuffered) {
+      skipTo(smallest(), out);
+    } else if (!pending.isEmpty()) {
+      ctx.timerService().registerProcessingTimeTimer(
+          ctx.timerService().currentProcessingTime() + stallMillis);
+    }
+  }
+
+  @Override
+  public void onTimer(long time, OnTimerContext ctx, Collector<FrameRecord> out)
+      throws Exception {
+    if (pending.isEmpty()) {
+      return;
+    }
+    if (time == Long.MAX_VALUE) {
+      while (!pending.isEmpty()) {
+        skipTo(smallest(), out);
+      }
+      return;
+    }
+    skipTo(smallest(), out); // stalled: start the stream, or step over a gap
+    if (!pending.isEmpty()) {
+      ctx.timerService().registerProcessingTimeTimer(
+          ctx.timerService().currentProcessingTime() + stallMillis);
+    }
+  }
+
+  /** Makes {@code s} the next expected number (counting any skipped), then emits what follows. */
+  private void skipTo(long s, Collector<FrameRecord> out) throws Exception {
+    Long n = next.value();
+    if (n != null && s > n) {
+      skipped.inc(s - n);
+    }
+    next.update(s);
+    drain(out);
+  }
+
+  private void drain(Collector<FrameRecord> out) throws Exception {
+    long n = next.value();
+    FrameRecord r;
+    while ((r = pending.get(n)) != null) {
+      out.collect(r);
+      pending.remove(n);
+      n++;
+    }
+    next.update(n);
+  }
+
+  private long smallest() throws Exception {
+    long min = Long.MAX_VALUE;
+    for (Long k : pending.keys()) {
+      min = Math.min(min, k);
+    }
+    return min;
+  }
+
+  private int count() throws Exception {
+    List<Long> keys = new ArrayList<>();
+    pending.keys().forEach(keys::add);
+    return keys.size();
+  }
+}
