@@ -57,6 +57,20 @@ class UpscaleJobITCase {
     env.execute(def.name());
   }
 
+  /** The cluster entry point, with a job file and overrides, as a submission runs it. */
+  @Test
+  void jobMainRunsADefinitionWithOverrides() throws Exception {
+    Path in = input();
+    Path out = dir.resolve("main-out");
+    JobMain.main(new String[] {"jobs/images.yaml", "--input", in.toString(), "--output",
+        out.toString(), "--scale", "3", "--parallelism", "2"});
+    try (Stream<Path> s = Files.list(out.resolve("frames"))) {
+      assertEquals(GOOD, s.map(p -> p.getFileName().toString()).sorted().toList());
+    }
+    Frame f = ImageCodecs.read(out.resolve("frames/coffee.png"), Long.MAX_VALUE);
+    assertEquals(3 * 72, f.width());
+  }
+
   @Test
   void recordsAreFlinkPojos() {
     assertInstanceOf(PojoTypeInfo.class, TypeInformation.of(FrameRecord.class));
