@@ -81,12 +81,13 @@ public class UpscaleFunction extends ProcessFunction<FrameRecord, FrameRecord> {
       reject(ctx, r, r.error);
       return;
     }
+    FrameRecord o;
     try {
       java.nio.file.Path name = java.nio.file.Path.of(r.sourceName);
       Frame in = ImageCodecs.decode(r.data, name, def.maxPixels());
       Frame up = upscaler.apply(in);
       String format = ImageCodecs.formatFor(name, def.format());
-      FrameRecord o = new FrameRecord();
+      o = new FrameRecord();
       o.streamId = r.streamId;
       o.sequence = r.sequence;
       o.timestampMicros = r.timestampMicros;
@@ -94,14 +95,17 @@ public class UpscaleFunction extends ProcessFunction<FrameRecord, FrameRecord> {
       o.outputName = r.outputName.replaceAll("\\.[^.]+$", "") + "." + format;
       o.data = ImageCodecs.encode(up, format, def.quality());
       o.ingestMillis = r.ingestMillis;
-      framesOut.inc();
       pixels.inc((long) up.width() * up.height());
-      latency.update(System.currentTimeMillis() - r.ingestMillis);
-      writtenTotal.add(1);
-      out.collect(o);
     } catch (IOException | RuntimeException e) {
       reject(ctx, r, e.getMessage() == null ? e.toString() : e.getMessage());
+      return;
     }
+    // Outside the try: a failure downstream (a task being cancelled, a sink failing) is the
+    // job's failure to recover from, not a bad frame.
+    out.collect(o);
+    framesOut.inc();
+    latency.update(System.currentTimeMillis() - r.ingestMillis);
+    writtenTotal.add(1);
   }
 
   private void reject(Context ctx, FrameRecord r, String reason) {

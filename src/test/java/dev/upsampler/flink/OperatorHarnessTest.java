@@ -60,6 +60,48 @@ class OperatorHarnessTest {
   }
 
   @Test
+  void aFailureDownstreamFailsTheTaskInsteadOfRejectingTheFrame() throws Exception {
+    JobDefinition def = JobDefinition.of(Map.of("input", ".", "output", "/tmp/unused-out",
+        "kernel", "bilinear", "scale", "2"));
+    UpscaleFunction fn = new UpscaleFunction(def);
+    OneInputStreamOperatorTestHarness<FrameRecord, FrameRecord> h =
+        ProcessFunctionTestHarnesses.forProcessFunction(fn); // opens fn with metrics
+    List<Reject> rejects = new java.util.ArrayList<>();
+    var ctx = fn.new Context() {
+      @Override
+      public Long timestamp() {
+        return null;
+      }
+
+      @Override
+      public org.apache.flink.streaming.api.TimerService timerService() {
+        throw new UnsupportedOperationException();
+      }
+
+      @Override
+      public <X> void output(org.apache.flink.util.OutputTag<X> tag, X value) {
+        rejects.add((Reject) value);
+      }
+    };
+    var cancelled = new org.apache.flink.util.Collector<FrameRecord>() {
+      @Override
+      public void collect(FrameRecord r) {
+        throw new IllegalStateException("Buffer pool has already been destroyed.");
+      }
+
+      @Override
+      public void close() {}
+    };
+    byte[] photo = Files.readAllBytes(Resources.path("photos/coffee.png"));
+    IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(
+        IllegalStateException.class,
+        () -> fn.processElement(record("coffee.png", photo, -1), ctx, cancelled));
+    assertTrue(e.getMessage().contains("Buffer pool"));
+    assertEquals(List.of(), rejects, "a good frame is never reported as bad");
+    h.close();
+  }
+
+  @Test
   void reorderStepsOverAGapAfterTheStall() throws Exception {
     KeyedOneInputStreamOperatorTestHarness<String, FrameRecord, FrameRecord> h =
         ProcessFunctionTestHarnesses.forKeyedProcessFunction(new ReorderFunction(100, 500, 0),
