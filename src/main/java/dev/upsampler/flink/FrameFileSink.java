@@ -1,7 +1,6 @@
 package dev.upsampler.flink;
 
 import java.io.IOException;
-import java.util.UUID;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
@@ -12,8 +11,8 @@ import org.apache.flink.core.fs.Path;
 /**
  * Writes each frame to {@code <output>/<stream>/<name>} through Flink's {@link FileSystem}: first
  * to a hidden temporary name, then renamed. Names are deterministic, so a frame replayed after a
- * failure overwrites its earlier copy: after any restart the output holds each frame exactly once
- * and never a partial file.
+ * failure overwrites its earlier copy (and its temporary file, if the writer died mid-write):
+ * after any restart the output holds each frame exactly once and never a partial file.
  */
 public final class FrameFileSink implements Sink<FrameRecord> {
   private static final long serialVersionUID = 1L;
@@ -52,8 +51,10 @@ public final class FrameFileSink implements Sink<FrameRecord> {
   /** Temporary name, then rename: readers see the whole file or none. */
   static void writeAtomically(Path target, byte[] data) throws IOException {
     FileSystem fs = target.getFileSystem();
-    Path tmp = new Path(target.getParent(), "." + target.getName() + "." + UUID.randomUUID()
-        + ".tmp");
+    // One temporary name per target, not a random one: a frame that was being written when its
+    // TaskManager died is after the last checkpoint, so it is replayed and its leftover
+    // temporary file is overwritten and renamed rather than left behind.
+    Path tmp = new Path(target.getParent(), "." + target.getName() + ".inprogress");
     try (FSDataOutputStream out = fs.create(tmp, FileSystem.WriteMode.OVERWRITE)) {
       out.write(data);
     }
