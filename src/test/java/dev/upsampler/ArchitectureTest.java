@@ -7,7 +7,10 @@ import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 
-/** Dependencies point one way: engine <- image <- io <- flink <- cli (entry points). */
+/**
+ * Dependencies point one way: engine <- image <- io <- flink <- cluster (REST client) <- cli
+ * (entry points).
+ */
 @AnalyzeClasses(packages = "dev.upsampler", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
 
@@ -17,24 +20,32 @@ class ArchitectureTest {
       .should().dependOnClassesThat().resideInAnyPackage(
           "org.apache.flink..", "org.bytedeco..", "java.awt..", "javax.imageio..",
           "dev.upsampler.image..", "dev.upsampler.io..", "dev.upsampler.flink..",
-          "dev.upsampler.cli..");
+          "dev.upsampler.cluster..", "dev.upsampler.cli..");
 
   @ArchTest
   static final ArchRule imageIsPureJavaOverTheEngine = noClasses()
       .that().resideInAPackage("dev.upsampler.image..")
       .should().dependOnClassesThat().resideInAnyPackage(
           "org.apache.flink..", "org.bytedeco..", "java.awt..", "javax.imageio..",
-          "dev.upsampler.io..", "dev.upsampler.flink..", "dev.upsampler.cli..");
+          "dev.upsampler.io..", "dev.upsampler.flink..", "dev.upsampler.cluster..",
+          "dev.upsampler.cli..");
 
   @ArchTest
   static final ArchRule ioDoesNotKnowFlinkOrCommands = noClasses()
       .that().resideInAPackage("dev.upsampler.io..")
       .should().dependOnClassesThat().resideInAnyPackage(
-          "org.apache.flink..", "dev.upsampler.flink..", "dev.upsampler.cli..");
+          "org.apache.flink..", "dev.upsampler.flink..", "dev.upsampler.cluster..",
+          "dev.upsampler.cli..");
 
   @ArchTest
   static final ArchRule flinkDoesNotKnowCommands = noClasses()
       .that().resideInAPackage("dev.upsampler.flink..")
-      .should().dependOnClassesThat().resideInAPackage("dev.upsampler.cli..")
+      .should().dependOnClassesThat().resideInAnyPackage("dev.upsampler.cli..",
+          "dev.upsampler.cluster..")
       .allowEmptyShould(true);
+
+  @ArchTest
+  static final ArchRule clusterClientDoesNotKnowCommands = noClasses()
+      .that().resideInAPackage("dev.upsampler.cluster..")
+      .should().dependOnClassesThat().resideInAPackage("dev.upsampler.cli..");
 }

@@ -6,7 +6,6 @@ import dev.upsampler.flink.UpscaleFunction;
 import dev.upsampler.flink.UpscaleJob;
 import dev.upsampler.io.KernelFiles;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -20,6 +19,7 @@ import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -38,23 +38,7 @@ final class RunCommand extends BaseCommand {
   @Parameters(index = "0", paramLabel = "JOB.yaml", description = "The job definition.")
   Path job;
 
-  @Option(names = "--input", paramLabel = "DIR", description = "Input directory or URI.")
-  String input;
-
-  @Option(names = "--output", paramLabel = "DIR", description = "Output directory or URI.")
-  String output;
-
-  @Option(names = "--kernel", paramLabel = "NAME|PATH.npy", description = "Kernel.")
-  String kernel;
-
-  @Option(names = "--scale", paramLabel = "S|SX,SY", description = "Scale.")
-  String scale;
-
-  @Option(names = "--parallelism", paramLabel = "P", description = "Parallel subtasks.")
-  Integer parallelism;
-
-  @Option(names = "--threads", paramLabel = "T", description = "Engine threads per subtask.")
-  Integer threads;
+  @Mixin JobOverrides overrides;
 
   @Option(names = "--web-ui", paramLabel = "PORT", arity = "0..1", fallbackValue = "8081",
       description = "Serve Flink's web UI on 127.0.0.1 while the job runs (default port"
@@ -63,14 +47,7 @@ final class RunCommand extends BaseCommand {
 
   @Override
   public Integer call() throws Exception {
-    Map<String, String> overrides = new LinkedHashMap<>();
-    put(overrides, "input", input);
-    put(overrides, "output", output);
-    put(overrides, "kernel", kernel);
-    put(overrides, "scale", scale);
-    put(overrides, "parallelism", parallelism);
-    put(overrides, "threads", threads);
-    JobDefinition def = JobDefinition.load(job, overrides);
+    JobDefinition def = JobDefinition.load(job, overrides.asMap());
     out().printf(Locale.ROOT, "job %s: %s -> %s, %s x%s (%s), parallelism %d, engine %s%n",
         def.name(), def.input(), def.output(), def.kernel(), def.scale(), def.color(),
         def.parallelism(), KernelFiles.resolve(def.kernel(), def.scaleYx()).layer(1)
@@ -113,12 +90,6 @@ final class RunCommand extends BaseCommand {
         rejected > 0 ? " (see " + def.output() + "/" + RejectsSink.FILE + ")" : "",
         written / secs);
     return rejected > 0 ? Errors.BAD_INPUT : 0;
-  }
-
-  private static void put(Map<String, String> m, String key, Object value) {
-    if (value != null) {
-      m.put(key, value.toString());
-    }
   }
 
   private static long count(Map<String, Object> acc, String key) {

@@ -69,4 +69,29 @@ class DeploymentFilesTest {
       assertNotNull(Class.forName(main.group(1)));
     }
   }
+
+  @Test
+  void kubernetesDeploymentMatchesTheImageAndTheJob() throws Exception {
+    JsonNode deployment = null;
+    for (Object d : new org.yaml.snakeyaml.Yaml().loadAll(
+        Files.readString(Path.of("docker/k8s-flinkdeployment.yaml")))) {
+      JsonNode doc = new ObjectMapper().valueToTree(d);
+      if ("FlinkDeployment".equals(doc.path("kind").asText())) {
+        deployment = doc.get("spec");
+      }
+    }
+    assertNotNull(deployment, "a FlinkDeployment");
+    String[] v = pomProperty("flink.version").split("\\.");
+    assertEquals("v" + v[0] + "_" + v[1], deployment.get("flinkVersion").asText());
+    JsonNode job = deployment.get("job");
+    assertEquals("local:///opt/flink/usrlib/upsampler-job.jar", job.get("jarURI").asText(),
+        "the jar where docker/Dockerfile puts it");
+    assertNotNull(Class.forName(job.get("entryClass").asText()));
+    String definition = job.get("args").get(0).asText();
+    assertTrue(definition.startsWith("/opt/upsampler/jobs/"), definition);
+    assertTrue(Files.exists(Path.of(definition.substring("/opt/upsampler/".length()))));
+    String conf = deployment.get("flinkConfiguration").toString();
+    assertTrue(conf.contains("\"env.java.opts.taskmanager\":\"--add-modules=jdk.incubator.vector"),
+        conf);
+  }
 }

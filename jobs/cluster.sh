@@ -1,0 +1,374 @@
+#!/usr/bin/env bash
+# A real Flink standalone cluster on 127.0.0.1 (a JobManager and TaskManagers as separate JVMs),
+# built from this project's own Maven dependencies: no Flink download, no Docker.
+#
+#   jobs/cluster.sh start [--taskmanagers N]     start (or complete) a session cluster
+#   jobs/cluster.sh submit JOB.yaml [--input DIR] [--output DIR] [--kernel K] [--scale S]
+#                   [--parallelism P] [--threads T] [--detach] [--via rest|cli]
+#   jobs/cluster.sh status                       processes, task managers, jobs and counters
+#   jobs/cluster.sh wait JOB_ID | cancel JOB_ID
+#   jobs/cluster.sh stop                         stop what start started, by PID
+#   jobs/cluster.sh application JOB.yaml [overrides]
+#                                                application mode: a cluster for one job
+#
+# Needs `mvn -B -DskipTests package` first (target/flink/lib, target/upsampler-job.jar).
+# Settings (environment): UPSAMPLER_CLUSTER_HOME (default target/cluster: conf, logs, PIDs,
+# checkpoints), UPSAMPLER_REST_PORT (8081), UPSAMPLER_RPC_PORT (6123; the blob server takes the
+# next port, task managers the 20 after it), UPSAMPLER_SLOTS (2 per task manager),
+# UPSAMPLER_START_TIMEOUT (60 s).
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+CLUSTER_HOME=${UPSAMPLER_CLUSTER_HOME:-$ROOT/target/cluster}
+LIB=$ROOT/target/flink/lib
+JOB_JAR=$ROOT/target/upsampler-job.jar
+CLI_JAR=$ROOT/target/upsampler.jar
+REST_PORT=${UPSAMPLER_REST_PORT:-8081}
+RPC_PORT=${UPSAMPLER_RPC_PORT:-6123}
+BLOB_PORT=$((RPC_PORT + 1))
+TM_PORTS="$((RPC_PORT + 2))-$((RPC_PORT + 21))"
+SLOTS=${UPSAMPLER_SLOTS:-2}
+START_TIMEOUT=${UPSAMPLER_START_TIMEOUT:-60}
+JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
+CONF=$CLUSTER_HOME/conf
+LOGS=$CLUSTER_HOME/log
+PIDS=$CLUSTER_HOME/pid
+
+# Flink's own Java 17 flags (the env.java.opts.all default of its config.yaml, which only
+# Flink's shell scripts read), plus the Vector API for the upsampling engine.
+JVM_OPENS=(-XX:+IgnoreUnrecognizedVMOptions
+  --add-exports=java.base/sun.net.util=ALL-UNNAMED
+  --add-exports=java.rmi/sun.rmi.registry=ALL-UNNAMED
+  --add-exports=java.security.jgss/sun.security.krb5=ALL-UNNAMED
+  --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.net=ALL-UNNAMED
+  --add-opens=java.base/java.io=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED
+  --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/java.lang.reflect=ALL-UNNAMED
+  --add-opens=java.base/java.text=ALL-UNNAMED --add-opens=java.base/java.time=ALL-UNNAMED
+  --add-opens=java.base/java.util=ALL-UNNAMED
+  --add-opens=java.base/java.util.concurrent=ALL-UNNAMED
+  --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED
+  --add-opens=java.base/java.util.concurrent.locks=ALL-UNNAMED
+  --add-modules=jdk.incubator.vector)
+
+SESSION_MAIN=org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint
+APPLICATION_MAIN=org.apache.flink.container.entrypoint.StandaloneApplicationClusterEntryPoint
+TASKMANAGER_MAIN=org.apache.flink.runtime.taskexecutor.TaskManagerRunner
+
+die() { echo "cluster.sh: $*" >&2; exit 1; }
+say() { echo "cluster.sh: $*"; }
+
+need_build() {
+  [[ -d $LIB && -f $JOB_JAR && -f $CLI_JAR ]] \
+    || die "build first: mvn -B -DskipTests package (needs target/flink/lib, $JOB_JAR, $CLI_JAR)"
+}
+
+# The upsampler's own cluster client (REST submission, status), without the SIMD relaunch.
+helper() { UPSAMPLER_RELAUNCH=false "$JAVA" -jar "$CLI_JAR" cluster "$@"; }
+
+# A PID file names a live process of this cluster (not a recycled PID).
+alive() {
+  local pid
+  [[ -f $1 ]] || return 1
+  pid=$(<"$1")
+  [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null \
+    && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "--configDir $CONF"
+}
+
+port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# GET a REST path with bash alone (no curl on a fresh machine); prints the body.
+rest_get() {
+  local response
+  response=$( (exec 3<>"/dev/tcp/127.0.0.1/$REST_PORT" \
+    && printf 'GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n' "$1" >&3 \
+    && timeout 5 cat <&3) 2>/dev/null) || return 1
+  printf '%s' "${response#*$'\r\n\r\n'}"
+}
+
+write_conf() {
+  mkdir -p "$CONF" "$LOGS" "$PIDS" "$CLUSTER_HOME/checkpoints" "$CLUSTER_HOME/tmp" \
+    "$CLUSTER_HOME/uploads"
+  cat >"$CONF/config.yaml" <<EOF
+# Written by jobs/cluster.sh: everything on 127.0.0.1, fixed ports.
+jobmanager.rpc.address: 127.0.0.1
+jobmanager.rpc.port: $RPC_PORT
+jobmanager.bind-host: 127.0.0.1
+jobmanager.memory.process.size: 1024m
+taskmanager.bind-host: 127.0.0.1
+taskmanager.host: 127.0.0.1
+taskmanager.rpc.port: $TM_PORTS
+taskmanager.numberOfTaskSlots: $SLOTS
+taskmanager.memory.process.size: 2048m
+# The job keeps its state on the heap; Flink's default 40% managed memory would sit unused.
+taskmanager.memory.managed.fraction: 0.05
+parallelism.default: 2
+rest.address: 127.0.0.1
+rest.bind-address: 127.0.0.1
+rest.port: $REST_PORT
+blob.server.port: $BLOB_PORT
+# A killed TaskManager is noticed in seconds, not the default 50.
+heartbeat.interval: 2000
+heartbeat.timeout: 10000
+execution.checkpointing.dir: file://$CLUSTER_HOME/checkpoints
+web.upload.dir: $CLUSTER_HOME/uploads
+io.tmp.dirs: $CLUSTER_HOME/tmp
+EOF
+  cat >"$CONF/log4j.properties" <<'EOF'
+rootLogger.level = INFO
+rootLogger.appenderRef.file.ref = MainAppender
+appender.main.name = MainAppender
+appender.main.type = File
+appender.main.append = true
+appender.main.fileName = ${sys:log.file}
+appender.main.layout.type = PatternLayout
+appender.main.layout.pattern = %d{yyyy-MM-dd HH:mm:ss,SSS} %-5p %-60c %x - %m%n
+EOF
+}
+
+# Memory flags as Flink's own scripts compute them: BashJavaUtils prints the JVM options, then
+# the matching -D settings.
+resource_params() {
+  local out
+  out=$("$JAVA" -cp "$LIB/*" org.apache.flink.runtime.util.bash.BashJavaUtils "$1" \
+    --configDir "$CONF" 2>&1) || die "Flink could not size the $2's memory: $out"
+  MEM_JVM=$(grep '^BASH_JAVA_UTILS_EXEC_RESULT:' <<<"$out" | sed -n 1p | cut -d: -f2-)
+  MEM_DYN=$(grep '^BASH_JAVA_UTILS_EXEC_RESULT:' <<<"$out" | sed -n 2p | cut -d: -f2-)
+}
+
+# launch NAME MAIN [ARGS...]: one Flink JVM in its own session, its PID in pid/NAME.pid.
+launch() {
+  local name=$1 main=$2
+  shift 2
+  local -a jvm dyn
+  read -r -a jvm <<<"$MEM_JVM"
+  read -r -a dyn <<<"$MEM_DYN"
+  FLINK_LIB_DIR=$CLUSTER_HOME/lib FLINK_CONF_DIR=$CONF setsid "$JAVA" "${jvm[@]}" \
+    "${JVM_OPENS[@]}" -Dlog.file="$LOGS/$name.log" \
+    -Dlog4j.configurationFile="file:$CONF/log4j.properties" -classpath "$LIB/*" \
+    "$main" --configDir "$CONF" "${dyn[@]}" "$@" \
+    >"$LOGS/$name.out" 2>&1 </dev/null &
+  echo $! >"$PIDS/$name.pid"
+  say "started $name (pid $!, log $LOGS/$name.log)"
+}
+
+died() {
+  local name=$1
+  echo "cluster.sh: $name died while starting; last lines of its logs:" >&2
+  tail -n 15 "$LOGS/$name.out" "$LOGS/$name.log" >&2 2>/dev/null || true
+  rm -f "$PIDS/$name.pid"
+  exit 1
+}
+
+check_ports() {
+  local p
+  for p in "$REST_PORT" "$RPC_PORT" "$BLOB_PORT"; do
+    if port_busy "$p"; then
+      die "port $p on 127.0.0.1 is taken by another process (stop it, or choose other ports" \
+        "with UPSAMPLER_REST_PORT / UPSAMPLER_RPC_PORT)"
+    fi
+  done
+}
+
+taskmanager_pidfiles() { compgen -G "$PIDS/taskmanager-*.pid" || true; }
+
+# Counts live task managers and drops the PID files of dead ones.
+live_taskmanagers() {
+  local f n=0
+  for f in $(taskmanager_pidfiles); do
+    if alive "$f"; then
+      n=$((n + 1))
+    else
+      say "$(basename "$f" .pid) (pid $(<"$f")) is gone" >&2
+      rm -f "$f"
+    fi
+  done
+  echo "$n"
+}
+
+start_taskmanager() {
+  local i=1
+  while [[ -f $PIDS/taskmanager-$i.pid ]]; do i=$((i + 1)); done
+  resource_params GET_TM_RESOURCE_PARAMS "TaskManager"
+  launch "taskmanager-$i" "$TASKMANAGER_MAIN"
+}
+
+# Waits until the REST API reports at least $1 task managers; a dead JVM ends the wait.
+wait_ready() {
+  local want=$1 deadline=$((SECONDS + START_TIMEOUT)) body tms f
+  while ((SECONDS < deadline)); do
+    alive "$PIDS/jobmanager.pid" || died jobmanager
+    for f in $(taskmanager_pidfiles); do alive "$f" || died "$(basename "$f" .pid)"; done
+    if body=$(rest_get /overview); then
+      tms=$(sed -n 's/.*"taskmanagers":\([0-9]*\).*/\1/p' <<<"$body")
+      if [[ -n $tms ]] && ((tms >= want)); then return 0; fi
+    fi
+    sleep 0.5
+  done
+  die "the cluster was not ready within $START_TIMEOUT s (logs in $LOGS)"
+}
+
+cmd_start() {
+  local want=1
+  while (($#)); do
+    case $1 in
+      --taskmanagers) want=${2:?--taskmanagers needs a number}; shift 2 ;;
+      *) die "start: unknown option $1" ;;
+    esac
+  done
+  need_build
+  mkdir -p "$PIDS"
+  if alive "$PIDS/jobmanager.pid"; then
+    say "jobmanager already running (pid $(<"$PIDS/jobmanager.pid"))"
+  else
+    rm -f "$PIDS/jobmanager.pid"
+    check_ports
+    write_conf
+    resource_params GET_JM_RESOURCE_PARAMS "JobManager"
+    launch jobmanager "$SESSION_MAIN"
+  fi
+  local have
+  have=$(live_taskmanagers)
+  while ((have < want)); do
+    start_taskmanager
+    have=$((have + 1))
+  done
+  wait_ready "$want"
+  say "session cluster up: web UI http://127.0.0.1:$REST_PORT/, $have task manager(s) x $SLOTS" \
+    "slots; logs and checkpoints under $CLUSTER_HOME"
+}
+
+stop_pidfile() {
+  local f=$1 name pid i
+  name=$(basename "$f" .pid)
+  if ! alive "$f"; then
+    rm -f "$f"
+    return
+  fi
+  pid=$(<"$f")
+  kill "$pid" 2>/dev/null || true
+  for ((i = 0; i < 60; i++)); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.25
+  done
+  if kill -0 "$pid" 2>/dev/null; then
+    kill -9 "$pid" 2>/dev/null || true
+    say "killed $name (pid $pid): it did not stop within 15 s"
+  else
+    say "stopped $name (pid $pid)"
+  fi
+  rm -f "$f"
+}
+
+cmd_stop() {
+  local f any=0
+  for f in $(taskmanager_pidfiles) $(compgen -G "$PIDS/jobmanager.pid" || true); do
+    any=1
+    stop_pidfile "$f"
+  done
+  ((any)) || say "no cluster processes recorded under $PIDS"
+}
+
+cmd_status() {
+  local f
+  for f in $(compgen -G "$PIDS/*.pid" || true); do
+    if alive "$f"; then
+      say "$(basename "$f" .pid): running (pid $(<"$f"))"
+    else
+      say "$(basename "$f" .pid): not running (stale pid $(<"$f"))"
+    fi
+  done
+  alive "$PIDS/jobmanager.pid" || { say "no jobmanager running"; return 3; }
+  helper status
+}
+
+cmd_submit() {
+  local via=rest detach=0 job=${1:?submit needs a job definition (JOB.yaml)}
+  shift
+  local -a overrides=()
+  while (($#)); do
+    case $1 in
+      --detach|-d) detach=1; shift ;;
+      --via) via=${2:?--via needs rest or cli}; shift 2 ;;
+      --*) overrides+=("$1" "${2:?$1 needs a value}"); shift 2 ;;
+      *) die "submit: unexpected argument $1" ;;
+    esac
+  done
+  need_build
+  alive "$PIDS/jobmanager.pid" || die "no cluster running under $CLUSTER_HOME (jobs/cluster.sh start)"
+  case $via in
+    rest)
+      local -a flags=(--rest "http://127.0.0.1:$REST_PORT")
+      ((detach)) && flags+=(--detach)
+      helper submit "$job" "${overrides[@]}" "${flags[@]}"
+      ;;
+    cli)
+      # Flink's own command line client, as `flink run` would do it.
+      local -a args
+      mapfile -t args < <(helper args "$job" "${overrides[@]}") || exit 1
+      ((${#args[@]})) || exit 1
+      local -a mode=()
+      ((detach)) && mode=(-d)
+      FLINK_CONF_DIR=$CONF "$JAVA" "${JVM_OPENS[@]}" -Dlog.file="$LOGS/client.log" \
+        -Dlog4j.configurationFile="file:$CONF/log4j.properties" -classpath "$LIB/*" \
+        org.apache.flink.client.cli.CliFrontend run -m "127.0.0.1:$REST_PORT" "${mode[@]}" \
+        -c dev.upsampler.flink.JobMain "$JOB_JAR" "${args[@]}" \
+        2> >(grep -v "^WARNING: Using incubator modules" >&2)
+      ;;
+    *) die "--via must be rest or cli, not $via" ;;
+  esac
+}
+
+# Application mode: a JobManager that runs one job definition (the jar in usrlib/) and exits when
+# it ends; a task manager beside it, stopped afterwards.
+cmd_application() {
+  local job=${1:?application needs a job definition (JOB.yaml)}
+  shift
+  need_build
+  alive "$PIDS/jobmanager.pid" \
+    && die "a session cluster is running under $CLUSTER_HOME; stop it first (jobs/cluster.sh stop)"
+  local -a args
+  mapfile -t args < <(helper args "$job" "$@") || exit 1
+  ((${#args[@]})) || exit 1
+  rm -f "$PIDS/jobmanager.pid"
+  check_ports
+  write_conf
+  mkdir -p "$CLUSTER_HOME/usrlib"
+  ln -sfn "$LIB" "$CLUSTER_HOME/lib"
+  cp "$JOB_JAR" "$CLUSTER_HOME/usrlib/"
+  resource_params GET_JM_RESOURCE_PARAMS "JobManager"
+  launch jobmanager "$APPLICATION_MAIN" --job-classname dev.upsampler.flink.JobMain "${args[@]}"
+  local jm
+  jm=$(<"$PIDS/jobmanager.pid")
+  start_taskmanager
+  local state="" last="" body
+  while kill -0 "$jm" 2>/dev/null; do
+    if body=$(rest_get /jobs/overview); then
+      state=$(sed -n 's/.*"state":"\([A-Z]*\)".*/\1/p' <<<"$body")
+      if [[ -n $state && $state != "$last" ]]; then say "job $state"; last=$state; fi
+    fi
+    sleep 1
+  done
+  local rc=0
+  wait "$jm" || rc=$?
+  rm -f "$PIDS/jobmanager.pid" "$CLUSTER_HOME/usrlib/$(basename "$JOB_JAR")"
+  cmd_stop >/dev/null
+  if ((rc == 0)); then
+    say "application finished: the job ended and the JobManager exited cleanly; logs in $LOGS"
+  else
+    local cause
+    cause=$(grep -m1 -A1 "switched from RUNNING to FAILED" "$LOGS/jobmanager.log" | sed -n 2p)
+    die "application failed: the JobManager exited with status $rc${cause:+ (first failure:" \
+      "$cause)}; see $LOGS/jobmanager.log"
+  fi
+}
+
+case ${1:-} in
+  start) shift; cmd_start "$@" ;;
+  stop) shift; cmd_stop ;;
+  status) shift; cmd_status ;;
+  submit) shift; cmd_submit "$@" ;;
+  application) shift; cmd_application "$@" ;;
+  wait) shift; need_build; helper wait --rest "http://127.0.0.1:$REST_PORT" "$@" ;;
+  cancel) shift; need_build; helper cancel --rest "http://127.0.0.1:$REST_PORT" "$@" ;;
+  *) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+esac

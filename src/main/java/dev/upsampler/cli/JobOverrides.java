@@ -1,0 +1,45 @@
+package dev.upsampler.cli;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/** The job-definition settings a command line may override (shared by run and cluster submit). */
+final class JobOverrides {
+
+  @Option(names = "--input", paramLabel = "DIR", description = "Input directory or URI.")
+  String input;
+
+  @Option(names = "--output", paramLabel = "DIR", description = "Output directory or URI.")
+  String output;
+
+  @Option(names = "--kernel", paramLabel = "NAME|PATH.npy", description = "Kernel.")
+  String kernel;
+
+  @Option(names = "--scale", paramLabel = "S|SX,SY", description = "Scale.")
+  String scale;
+
+  @Option(names = "--parallelism", paramLabel = "P", description = "Parallel subtasks.")
+  Integer parallelism;
+
+  @Option(names = "--threads", paramLabel = "T", description = "Engine threads per subtask.")
+  Integer threads;
+
+  /** The settings given, keyed as in the YAML file. */
+  Map<String, String> asMap() {
+    Map<String, String> m = new LinkedHashMap<>();
+    put(m, "input", input);
+    put(m, "output", output);
+    put(m, "kernel", kernel);
+    put(m, "scale", scale);
+    put(m, "parallelism", parallelism);
+    put(m, "threads", threads);
+    return m;
+  }
+
+  private static void put(Map<String, String> m, String key, Object value) {
+    if (value != null) {
+      m.put(key, value.toString());
+    }
+  }
+}

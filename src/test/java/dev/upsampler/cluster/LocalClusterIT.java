@@ -1,0 +1,290 @@
+package dev.upsampler.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.upsampler.engine.Parallelism;
+import dev.upsampler.engine.Size2;
+import dev.upsampler.image.ColorMode;
+import dev.upsampler.image.Frame;
+import dev.upsampler.image.FrameInfo;
+import dev.upsampler.image.PixelLayout;
+import dev.upsampler.image.Upscaler;
+import dev.upsampler.io.ImageCodecs;
+import dev.upsampler.io.KernelFiles;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * A real two-JVM Flink cluster on 127.0.0.1 started by {@code jobs/cluster.sh} from the packaged
+ * build (runs in {@code verify}, after {@code package}): submission over REST and through Flink's
+ * CLI, a TaskManager killed with SIGKILL in the middle of a checkpointed job, application mode,
+ * and nothing left running afterwards.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Timeout(value = 4, unit = TimeUnit.MINUTES)
+class LocalClusterIT {
+  static final Path ROOT = Path.of("").toAbsolutePath();
+  static final Path WORK = ROOT.resolve("target/cluster-it");
+  static final Path HOME = WORK.resolve("home");
+  static final int FRAMES = 300;
+  static final int W = 400;
+  static final int H = 300;
+  static int restPort;
+  static int rpcPort;
+
+  @BeforeAll
+  static void freshDirectoriesAndPorts() throws IOException {
+    deleteTree(WORK);
+    Files.createDirectories(WORK);
+    restPort = freePort();
+    rpcPort = freePortRange(22);
+  }
+
+  @AfterAll
+  static void nothingLeftRunning() throws Exception {
+    script("stop");
+    List<ProcessHandle> left = clusterProcesses();
+    left.forEach(ProcessHandle::destroyForcibly); // only if stop failed: never leak JVMs
+    assertEquals(List.of(), left.stream().map(ProcessHandle::pid).collect(Collectors.toList()),
+        "cluster processes still running after stop");
+  }
+
+  @Test
+  @Order(1)
+  void startsTwoJvmsOnLoopbackAndIsIdempotent() throws Exception {
+    Result first = script("start");
+    assertEquals(0, first.status, first.text);
+    assertTrue(first.text.contains("session cluster up"), first.text);
+    assertEquals(2, clusterProcesses().size(), "a JobManager and a TaskManager JVM");
+    Result again = script("start");
+    assertEquals(0, again.status, again.text);
+    assertTrue(again.text.contains("jobmanager already running"), again.text);
+    assertEquals(2, clusterProcesses().size(), "start twice starts nothing new");
+    Result status = script("status");
+    assertTrue(status.text.contains("1 task manager(s), 2/2 slots free"), status.text);
+  }
+
+  @Test
+  @Order(2)
+  void aSecondClusterOnTheSamePortsIsRefusedClearly() throws Exception {
+    Result r = run(Map.of("UPSAMPLER_CLUSTER_HOME", WORK.resolve("other").toString()), "start");
+    assertEquals(1, r.status, r.text);
+    assertTrue(r.text.contains("port " + restPort + " on 127.0.0.1 is taken"), r.text);
+  }
+
+  @Test
+  @Order(3)
+  void runsAJobDefinitionThroughFlinksCli() throws Exception {
+    Path out = WORK.resolve("cli-out");
+    Result r = script("submit", "jobs/demo.yaml", "--output", out.toString(), "--via", "cli");
+    assertEquals(0, r.status, r.text);
+    assertTrue(r.text.contains("frames-upscaled (java.lang.Long): 4"), r.text);
+    assertEquals(Set.of("astronaut.png", "chelsea.png", "coffee.jpg", "rocket.jpg"),
+        names(out.resolve("samples")));
+  }
+
+  @Test
+  @Order(4)
+  void survivesAKilledTaskManagerWithEveryFrameExactlyOnce() throws Exception {
+    Path in = WORK.resolve("in/frames");
+    Files.createDirectories(in);
+    Set<String> expected = new TreeSet<>();
+    for (int i = 0; i < FRAMES; i++) {
+      String name = String.format("frame_%04d.png", i);
+      ImageCodecs.write(frame(i), in.resolve(name), "png", 0.92f);
+      expected.add(name);
+    }
+    Path out = WORK.resolve("out");
+    Path job = WORK.resolve("failover.yaml");
+    Files.writeString(job, String.join("\n", "name: failover", "input: " + in.getParent(),
+        "output: " + out, "kernel: lanczos3", "scale: 2", "parallelism: 2",
+        "checkpoint-interval: 1", "restart-attempts: 10", ""));
+
+    Result submitted = script("submit", job.toString(), "--detach");
+    assertEquals(0, submitted.status, submitted.text);
+    String jobId = submitted.text.replaceAll("(?s).*submitted ([0-9a-f]{32}).*", "$1");
+
+    Path frames = out.resolve("frames");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+    while (count(frames) < FRAMES / 5 && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    long pid = Long.parseLong(Files.readString(HOME.resolve("pid/taskmanager-1.pid")).trim());
+    ProcessHandle tm = ProcessHandle.of(pid).orElseThrow();
+    tm.destroyForcibly(); // SIGKILL: no shutdown hooks, files mid-write
+    tm.onExit().get(10, TimeUnit.SECONDS);
+    long atKill = count(frames);
+    assertTrue(atKill < FRAMES, "killed before the job ended (" + atKill + " written)");
+
+    Result restarted = script("start"); // sees the dead TaskManager, starts a new one
+    assertEquals(0, restarted.status, restarted.text);
+    assertTrue(restarted.text.contains("taskmanager-1 (pid " + pid + ") is gone"),
+        restarted.text);
+
+    FlinkRestClient rest = new FlinkRestClient("http://127.0.0.1:" + restPort);
+    JobOutcome o = new JobWatcher(rest, Duration.ofMillis(500))
+        .follow(jobId, Duration.ofMinutes(3), line -> { });
+    assertEquals("FINISHED", o.state(), o.toString());
+    assertTrue(o.restarts() >= 1, "the job restarted after the kill: " + o);
+
+    // Exactly the expected set: no missing frame, no duplicate, no temporary leftovers.
+    assertEquals(Set.of("frames"), names(out), "nothing beside the stream (no rejects)");
+    assertEquals(expected, names(frames));
+    Upscaler up = new Upscaler(KernelFiles.resolve("lanczos3", new Size2(2, 2)), ColorMode.RGB,
+        Parallelism.inline());
+    Random pick = new Random(7);
+    for (int k = 0; k < 12; k++) {
+      int i = pick.nextInt(FRAMES);
+      Path f = frames.resolve(String.format("frame_%04d.png", i));
+      Frame got = ImageCodecs.decode(Files.readAllBytes(f), f, Long.MAX_VALUE);
+      Frame want = up.apply(frame(i));
+      assertEquals(2 * W, got.width());
+      assertEquals(2 * H, got.height());
+      assertTrue(Arrays.equals(want.bytes(), got.bytes()), f + " differs from the engine's");
+    }
+    System.out.printf("killed the TaskManager after %d of %d frames; the job restarted %d"
+        + " time(s) and finished in %.1f s with all %d frames once%n", atKill, FRAMES,
+        o.restarts(), o.seconds(), FRAMES);
+  }
+
+  @Test
+  @Order(5)
+  void stopsWhatItStartedThenRunsApplicationMode() throws Exception {
+    Result stop = script("stop");
+    assertEquals(0, stop.status, stop.text);
+    assertEquals(List.of(), clusterProcesses());
+    assertTrue(script("stop").text.contains("no cluster processes"), "stop is idempotent");
+
+    Path out = WORK.resolve("app-out");
+    Result app = script("application", "jobs/demo.yaml", "--output", out.toString());
+    assertEquals(0, app.status, app.text);
+    assertTrue(app.text.contains("application finished: the job ended"), app.text);
+    assertEquals(4, names(out.resolve("samples")).size());
+    assertEquals(List.of(), clusterProcesses(), "application mode leaves nothing running");
+  }
+
+  /** A frame with smooth structure and a little noise, different for every index. */
+  static Frame frame(int i) {
+    byte[] px = new byte[W * H * 3];
+    Random r = new Random(i);
+    for (int y = 0; y < H; y++) {
+      for (int x = 0; x < W; x++) {
+        int o = 3 * (y * W + x);
+        px[o] = (byte) ((x + 3 * i) & 255);
+        px[o + 1] = (byte) ((y * 255 / H + r.nextInt(16)) & 255);
+        px[o + 2] = (byte) (((x ^ y) + i) & 255);
+      }
+    }
+    return Frame.of8(PixelLayout.RGB24, W, H, px, FrameInfo.NONE);
+  }
+
+  record Result(int status, String text) {}
+
+  static Result script(String... args) throws Exception {
+    return run(Map.of(), args);
+  }
+
+  static Result run(Map<String, String> env, String... args) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of("bash", ROOT.resolve("jobs/cluster.sh")
+        .toString()));
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(ROOT.toFile())
+        .redirectErrorStream(true).redirectOutput(WORK.resolve("script.out").toFile());
+    pb.environment().put("UPSAMPLER_CLUSTER_HOME", HOME.toString());
+    pb.environment().put("UPSAMPLER_REST_PORT", Integer.toString(restPort));
+    pb.environment().put("UPSAMPLER_RPC_PORT", Integer.toString(rpcPort));
+    pb.environment().putAll(env);
+    Process p = pb.start();
+    if (!p.waitFor(150, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new AssertionError("cluster.sh " + String.join(" ", args) + " took over 150 s:\n"
+          + Files.readString(WORK.resolve("script.out")));
+    }
+    String text = Files.readString(WORK.resolve("script.out"), StandardCharsets.UTF_8);
+    System.out.print(text);
+    return new Result(p.exitValue(), text);
+  }
+
+  /** JVMs started for this test's cluster (their command line names its conf folder). */
+  static List<ProcessHandle> clusterProcesses() {
+    String conf = HOME.resolve("conf").toString();
+    return ProcessHandle.allProcesses().filter(ProcessHandle::isAlive)
+        .filter(p -> p.info().arguments().map(a -> Arrays.asList(a).contains(conf))
+            .orElse(false))
+        .collect(Collectors.toList());
+  }
+
+  static Set<String> names(Path dir) throws IOException {
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.map(p -> p.getFileName().toString()).collect(Collectors.toCollection(TreeSet::new));
+    }
+  }
+
+  static long count(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return 0;
+    }
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.filter(p -> !p.getFileName().toString().startsWith(".")).count();
+    }
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  /** The first of n consecutive free ports, from a random start (other builds may run). */
+  static int freePortRange(int n) throws IOException {
+    Random r = new Random();
+    for (int attempt = 0; attempt < 50; attempt++) {
+      int base = 20000 + r.nextInt(20000);
+      boolean free = true;
+      for (int p = base; p < base + n && free; p++) {
+        try (ServerSocket s = new ServerSocket(p, 1, java.net.InetAddress.getLoopbackAddress())) {
+          free = true;
+        } catch (IOException e) {
+          free = false;
+        }
+      }
+      if (free) {
+        return base;
+      }
+    }
+    throw new IOException("no " + n + " consecutive free ports");
+  }
+
+  static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> s = Files.walk(dir)) {
+      for (Path p : s.sorted((a, b) -> b.compareTo(a)).collect(Collectors.toList())) {
+        Files.delete(p);
+      }
+    }
+  }
+}
