@@ -25,6 +25,10 @@ final class JobOverrides {
   @Option(names = "--threads", paramLabel = "T", description = "Engine threads per subtask.")
   Integer threads;
 
+  @Option(names = "--realtime", description = "Replay video files at their frame rate, as a"
+      + " live source would deliver them.")
+  Boolean realtime;
+
   /** The settings given, keyed as in the YAML file. */
   Map<String, String> asMap() {
     Map<String, String> m = new LinkedHashMap<>();
@@ -34,6 +38,7 @@ final class JobOverrides {
     put(m, "scale", scale);
     put(m, "parallelism", parallelism);
     put(m, "threads", threads);
+    put(m, "realtime", realtime);
     return m;
   }
 

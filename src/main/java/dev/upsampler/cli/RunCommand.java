@@ -2,6 +2,7 @@ package dev.upsampler.cli;
 
 import dev.upsampler.flink.JobDefinition;
 import dev.upsampler.flink.RejectsSink;
+import dev.upsampler.flink.ReorderFunction;
 import dev.upsampler.flink.UpscaleFunction;
 import dev.upsampler.flink.UpscaleJob;
 import dev.upsampler.io.KernelFiles;
@@ -82,14 +83,37 @@ final class RunCommand extends BaseCommand {
       }
     }
     JobExecutionResult result = done.get();
-    long written = count(result.getAllAccumulatorResults(), UpscaleFunction.WRITTEN);
-    long rejected = count(result.getAllAccumulatorResults(), UpscaleFunction.REJECTED);
+    Map<String, Object> acc = result.getAllAccumulatorResults();
+    long written = count(acc, UpscaleFunction.WRITTEN);
+    long rejected = count(acc, UpscaleFunction.REJECTED);
+    long dropped = count(acc, UpscaleFunction.DROPPED);
     double secs = (System.nanoTime() - start) / 1e9;
     out().printf(Locale.ROOT, "done in %.1f s: %d frames written to %s, %d rejected%s,"
         + " %.2f frames/s%n", secs, written, def.output(), rejected,
-        rejected > 0 ? " (see " + def.output() + "/" + RejectsSink.FILE + ")" : "",
+        rejected > 0 ? " (see " + def.reportDirectory() + "/" + RejectsSink.FILE + ")" : "",
         written / secs);
+    if (acc.get(ReorderFunction.LATENCY) instanceof Map<?, ?> histogram && !histogram.isEmpty()) {
+      out().printf(Locale.ROOT, "latency source to sink: p50 %d ms, p99 %d ms, max %d ms%s%n",
+          percentile(histogram, 0.50), percentile(histogram, 0.99), percentile(histogram, 1.0),
+          dropped > 0 ? "; " + dropped + " frames dropped (overload: drop)" : "");
+    }
     return rejected > 0 ? Errors.BAD_INPUT : 0;
+  }
+
+  /** A percentile of Flink's histogram accumulator (counts per millisecond value). */
+  static long percentile(Map<?, ?> histogram, double q) {
+    java.util.TreeMap<Integer, Integer> sorted = new java.util.TreeMap<>();
+    histogram.forEach((k, v) -> sorted.put((Integer) k, (Integer) v));
+    long total = sorted.values().stream().mapToLong(Integer::longValue).sum();
+    long rank = (long) Math.ceil(q * total);
+    long seen = 0;
+    for (var e : sorted.entrySet()) {
+      seen += e.getValue();
+      if (seen >= Math.max(1, rank)) {
+        return e.getKey();
+      }
+    }
+    return sorted.lastKey();
   }
 
   private static long count(Map<String, Object> acc, String key) {

@@ -36,6 +36,9 @@ public final class FrameFileSink implements Sink<FrameRecord> {
 
     @Override
     public void write(FrameRecord r, Context context) throws IOException {
+      if (r.isMarker()) {
+        return; // end of stream, or a frame that was dropped or rejected: nothing to write
+      }
       Path dir = r.streamId == null || r.streamId.isEmpty() ? root : new Path(root, r.streamId);
       Path target = new Path(dir, r.outputName);
       writeAtomically(target, r.data);

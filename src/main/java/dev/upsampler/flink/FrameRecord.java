@@ -1,8 +1,12 @@
 package dev.upsampler.flink;
 
 /**
- * A frame as the job carries it: where it comes from and its encoded bytes (an image file going
- * in, the encoded upscaled image coming out), cheaper to ship between operators than raw pixels.
+ * A frame as the job carries it: where it comes from and its pixels, either encoded (an image
+ * file going in, an encoded image coming out: cheaper to ship than raw pixels) or raw RGB24 when
+ * {@code width > 0} (decoded video frames, and upscaled frames bound for a video encoder).
+ * Two kinds carry no picture: an end-of-stream marker (after a stream's last frame, so the video
+ * sink can finish the file) and a skip marker (a frame dropped or rejected, so the per-stream
+ * ordering moves on at once instead of waiting for it).
  * A Flink POJO: public fields and a no-argument constructor, serialised without Kryo.
  */
 public class FrameRecord {
@@ -16,8 +20,19 @@ public class FrameRecord {
   public String sourceName;
   /** The name the output gets inside its stream's directory. */
   public String outputName;
-  /** Encoded image bytes. */
+  /** Encoded image bytes, or raw RGB24 rows when {@code width > 0}. */
   public byte[] data;
+  /** Raw frames: width and height in pixels (0 for encoded data). */
+  public int width;
+  public int height;
+  /** The source's nominal frame rate (video), 0 when not a video. */
+  public double frameRate;
+  /** Where the stream comes from (video file path or URL: the audio is copied from there). */
+  public String origin;
+  /** No picture: the stream ends after the previous sequence number. */
+  public boolean endOfStream;
+  /** No picture: this sequence number was dropped or rejected; ordering moves past it. */
+  public boolean skip;
   /** Why the frame could not even be read, or null. */
   public String error;
   /** When the source emitted it (epoch millis), for the latency histogram. */
@@ -28,6 +43,27 @@ public class FrameRecord {
   @Override
   public String toString() {
     return "FrameRecord[" + streamId + "/" + sourceName + " #" + sequence + ", "
-        + (data == null ? 0 : data.length) + " bytes" + (error == null ? "" : ", " + error) + "]";
+        + (endOfStream ? "end of stream" : skip ? "skipped" : width > 0
+            ? width + "x" + height + " raw" : (data == null ? 0 : data.length) + " bytes")
+        + (error == null ? "" : ", " + error) + "]";
+  }
+
+  /** True for the markers that carry no picture. */
+  public boolean isMarker() {
+    return endOfStream || skip;
+  }
+
+  /** A marker or frame that keeps this record's stream, position and origin. */
+  public FrameRecord derive() {
+    FrameRecord o = new FrameRecord();
+    o.streamId = streamId;
+    o.sequence = sequence;
+    o.timestampMicros = timestampMicros;
+    o.sourceName = sourceName;
+    o.outputName = outputName;
+    o.ingestMillis = ingestMillis;
+    o.frameRate = frameRate;
+    o.origin = origin;
+    return o;
   }
 }

@@ -35,16 +35,25 @@ import java.util.Set;
  * checkpoint-interval: 10      # seconds; 0 turns checkpointing off
  * restart-attempts: 3
  * </pre>
+ *
+ * plus the video settings of {@link VideoOptions}. A video file or live URL as input, and an
+ * output path ending in a video extension ({@code .mp4}, {@code .mkv}, ...) for a video out.
  */
 public record JobDefinition(
     String name, String input, String output, String kernel, String scale, String color,
     String format, float quality, int parallelism, int threads, long maxPixels,
-    int monitorIntervalSeconds, int checkpointIntervalSeconds, int restartAttempts)
-    implements Serializable {
+    int monitorIntervalSeconds, int checkpointIntervalSeconds, int restartAttempts,
+    VideoOptions video) implements Serializable {
 
-  static final Set<String> KEYS = Set.of("name", "input", "output", "kernel", "scale", "color",
-      "format", "quality", "parallelism", "threads", "max-pixels", "monitor-interval",
-      "checkpoint-interval", "restart-attempts");
+  static final Set<String> KEYS = keys();
+
+  private static Set<String> keys() {
+    Set<String> k = new java.util.HashSet<>(Set.of("name", "input", "output", "kernel", "scale",
+        "color", "format", "quality", "parallelism", "threads", "max-pixels", "monitor-interval",
+        "checkpoint-interval", "restart-attempts"));
+    k.addAll(VideoOptions.KEYS);
+    return Set.copyOf(k);
+  }
 
   /** Reads a YAML definition; {@code overrides} (same keys) win over the file. */
   public static JobDefinition load(java.nio.file.Path file, Map<String, String> overrides)
@@ -91,7 +100,8 @@ public record JobDefinition(
         number(v, "max-pixels", Long.toString(ImageCodecs.DEFAULT_MAX_PIXELS), Long::parseLong),
         number(v, "monitor-interval", "0", Integer::parseInt),
         number(v, "checkpoint-interval", "10", Integer::parseInt),
-        number(v, "restart-attempts", "3", Integer::parseInt));
+        number(v, "restart-attempts", "3", Integer::parseInt),
+        VideoOptions.of(v));
     d.validate();
     return d;
   }
@@ -104,7 +114,7 @@ public record JobDefinition(
     return s;
   }
 
-  private static <T> T number(Map<String, String> v, String key, String dflt,
+  static <T> T number(Map<String, String> v, String key, String dflt,
       java.util.function.Function<String, T> parse) {
     String s = v.getOrDefault(key, dflt);
     try {
@@ -130,7 +140,14 @@ public record JobDefinition(
     if (quality <= 0 || quality > 1) {
       throw new IllegalArgumentException("quality must be in (0, 1], got " + quality);
     }
-    if (!input.contains("://")) {
+    VideoOptions.Source src = source();
+    if (videoOutput()) {
+      video.encoderFor(output).validate(); // unknown codec, container, pixel format
+    }
+    if (src == VideoOptions.Source.LIVE && monitorIntervalSeconds > 0) {
+      throw new IllegalArgumentException("monitor-interval is for directories, not live input");
+    }
+    if (src != VideoOptions.Source.LIVE && !input.contains("://")) {
       java.nio.file.Path in = java.nio.file.Path.of(input).toAbsolutePath().normalize();
       if (!Files.exists(in)) {
         throw new IllegalArgumentException("input " + input + " does not exist");
@@ -141,6 +158,25 @@ public record JobDefinition(
             + ": outputs would be read as inputs");
       }
     }
+  }
+
+  /** What the input is (images, video files, a live URL). */
+  public VideoOptions.Source source() {
+    return video.sourceFor(input);
+  }
+
+  /** True when the output is one video file per stream rather than a folder of frames. */
+  public boolean videoOutput() {
+    return dev.upsampler.io.VideoSettings.isVideoPath(output);
+  }
+
+  /** Where the rejects report goes: the output folder, or a video output's folder. */
+  public String reportDirectory() {
+    if (!videoOutput()) {
+      return output;
+    }
+    java.nio.file.Path parent = java.nio.file.Path.of(output).toAbsolutePath().getParent();
+    return parent.toString();
   }
 
   /** The scale as (y, x). */

@@ -29,6 +29,9 @@ import org.apache.flink.util.Collector;
  *   <li>A frame older than the next expected one (after a skip) is emitted at once and counted
  *       ({@code framesLate}): order is best effort for it, loss is never an option.
  * </ul>
+ *
+ * <p>Each frame's time from its source to here (just before the sink) goes into the histogram
+ * metric {@code sourceToSinkMs} and the accumulator {@link #LATENCY}.
  */
 public class ReorderFunction extends KeyedProcessFunction<String, FrameRecord, FrameRecord> {
   private static final long serialVersionUID = 1L;
@@ -39,6 +42,11 @@ public class ReorderFunction extends KeyedProcessFunction<String, FrameRecord, F
   private transient MapState<Long, FrameRecord> pending;
   private transient Counter skipped;
   private transient Counter late;
+  private transient org.apache.flink.metrics.Histogram latency;
+  private transient org.apache.flink.api.common.accumulators.Histogram latencyTotal;
+
+  /** Accumulator: milliseconds from source to sink per frame (a histogram by millisecond). */
+  public static final String LATENCY = "latency-ms";
 
   /** @param firstSequence the stream's first number, or -1 when unknown */
   public ReorderFunction(int maxBuffered, long stallMillis, long firstSequence) {
@@ -54,13 +62,18 @@ public class ReorderFunction extends KeyedProcessFunction<String, FrameRecord, F
         new MapStateDescriptor<>("pending", Long.class, FrameRecord.class));
     skipped = getRuntimeContext().getMetricGroup().addGroup("upsampler").counter("framesSkipped");
     late = getRuntimeContext().getMetricGroup().addGroup("upsampler").counter("framesLate");
+    latency = getRuntimeContext().getMetricGroup().addGroup("upsampler").histogram(
+        "sourceToSinkMs",
+        new org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram(1000));
+    latencyTotal = new org.apache.flink.api.common.accumulators.Histogram();
+    getRuntimeContext().addAccumulator(LATENCY, latencyTotal);
   }
 
   @Override
   public void processElement(FrameRecord r, Context ctx, Collector<FrameRecord> out)
       throws Exception {
     if (r.sequence < 0) {
-      out.collect(r);
+      emit(r, out);
       return;
     }
     Long n = next.value();
@@ -70,7 +83,7 @@ public class ReorderFunction extends KeyedProcessFunction<String, FrameRecord, F
     }
     if (n != null && r.sequence < n) {
       late.inc();
-      out.collect(r);
+      emit(r, out);
       return;
     }
     pending.put(r.sequence, r);
@@ -119,11 +132,21 @@ public class ReorderFunction extends KeyedProcessFunction<String, FrameRecord, F
     long n = next.value();
     FrameRecord r;
     while ((r = pending.get(n)) != null) {
-      out.collect(r);
+      emit(r, out);
       pending.remove(n);
       n++;
     }
     next.update(n);
+  }
+
+  /** Sends a record on, measuring how long its frame took from the source to here. */
+  private void emit(FrameRecord r, Collector<FrameRecord> out) {
+    if (!r.isMarker() && r.ingestMillis > 0) {
+      long ms = Math.max(0, System.currentTimeMillis() - r.ingestMillis);
+      latency.update(ms);
+      latencyTotal.add((int) Math.min(Integer.MAX_VALUE, ms));
+    }
+    out.collect(r);
   }
 
   private long smallest() throws Exception {

@@ -3,6 +3,8 @@ package dev.upsampler.flink;
 import dev.upsampler.engine.Parallelism;
 import dev.upsampler.image.ColorMode;
 import dev.upsampler.image.Frame;
+import dev.upsampler.image.FrameInfo;
+import dev.upsampler.image.PixelLayout;
 import dev.upsampler.image.Upscaler;
 import dev.upsampler.io.ImageCodecs;
 import dev.upsampler.io.KernelFiles;
@@ -26,8 +28,13 @@ import org.slf4j.LoggerFactory;
  * created in {@code open()} and released in {@code close()}; a frame that cannot be decoded or
  * upscaled goes to the {@link #REJECTS} side output with its reason, and the job carries on.
  *
- * <p>Metrics (group "upsampler"): framesIn, framesOut, rejected, framesPerSecond, pixelsPerSecond
- * (output pixels), latencyMs (ingest to upscaled, histogram of the last 1000).
+ * <p>Video frames arrive raw (RGB24) and leave raw for a video output, or encoded as numbered
+ * frames. With {@code overload: drop}, a frame older than {@code max-latency-ms} when it arrives
+ * is dropped and counted. Rejected and dropped frames of a sequence leave a skip marker behind,
+ * so the ordering downstream need not wait for them.
+ *
+ * <p>Metrics (group "upsampler"): framesIn, framesOut, rejected, framesDropped, framesPerSecond,
+ * pixelsPerSecond (output pixels), latencyMs (ingest to upscaled, histogram of the last 1000).
  */
 public class UpscaleFunction extends ProcessFunction<FrameRecord, FrameRecord> {
   private static final long serialVersionUID = 1L;
@@ -37,6 +44,7 @@ public class UpscaleFunction extends ProcessFunction<FrameRecord, FrameRecord> {
   public static final OutputTag<Reject> REJECTS = new OutputTag<>("rejects") {};
   public static final String WRITTEN = "frames-upscaled";
   public static final String REJECTED = "frames-rejected";
+  public static final String DROPPED = "frames-dropped";
 
   private final JobDefinition def;
   private transient Parallelism par;
@@ -48,6 +56,8 @@ public class UpscaleFunction extends ProcessFunction<FrameRecord, FrameRecord> {
   private transient Histogram latency;
   private transient LongCounter writtenTotal;
   private transient LongCounter rejectedTotal;
+  private transient Counter dropped;
+  private transient LongCounter droppedTotal;
 
   public UpscaleFunction(JobDefinition def) {
     this.def = def;
@@ -66,6 +76,9 @@ public class UpscaleFunction extends ProcessFunction<FrameRecord, FrameRecord> {
     g.meter("framesPerSecond", new MeterView(framesOut, 10));
     g.meter("pixelsPerSecond", new MeterView(pixels, 10));
     latency = g.histogram("latencyMs", new DescriptiveStatisticsHistogram(1000));
+    dropped = g.counter("framesDropped");
+    droppedTotal = new LongCounter();
+    getRuntimeContext().addAccumulator(DROPPED, droppedTotal);
     writtenTotal = new LongCounter();
     rejectedTotal = new LongCounter();
     getRuntimeContext().addAccumulator(WRITTEN, writtenTotal);
@@ -76,28 +89,29 @@ public class UpscaleFunction extends ProcessFunction<FrameRecord, FrameRecord> {
 
   @Override
   public void processElement(FrameRecord r, Context ctx, Collector<FrameRecord> out) {
+    if (r.isMarker()) {
+      out.collect(r); // end of stream, or a gap to step over: keeps its place in the order
+      return;
+    }
     framesIn.inc();
     if (r.error != null) {
-      reject(ctx, r, r.error);
+      reject(ctx, r, r.error, out);
+      return;
+    }
+    long age = System.currentTimeMillis() - r.ingestMillis;
+    if (def.video().dropWhenLate() && age > def.video().maxLatencyMs()) {
+      dropped.inc();
+      droppedTotal.add(1);
+      FrameRecord gap = r.derive();
+      gap.skip = true;
+      out.collect(gap);
       return;
     }
     FrameRecord o;
     try {
-      java.nio.file.Path name = java.nio.file.Path.of(r.sourceName);
-      Frame in = ImageCodecs.decode(r.data, name, def.maxPixels());
-      Frame up = upscaler.apply(in);
-      String format = ImageCodecs.formatFor(name, def.format());
-      o = new FrameRecord();
-      o.streamId = r.streamId;
-      o.sequence = r.sequence;
-      o.timestampMicros = r.timestampMicros;
-      o.sourceName = r.sourceName;
-      o.outputName = r.outputName.replaceAll("\\.[^.]+$", "") + "." + format;
-      o.data = ImageCodecs.encode(up, format, def.quality());
-      o.ingestMillis = r.ingestMillis;
-      pixels.inc((long) up.width() * up.height());
+      o = r.width > 0 ? upscaleRaw(r) : upscaleEncoded(r);
     } catch (IOException | RuntimeException e) {
-      reject(ctx, r, e.getMessage() == null ? e.toString() : e.getMessage());
+      reject(ctx, r, e.getMessage() == null ? e.toString() : e.getMessage(), out);
       return;
     }
     // Outside the try: a failure downstream (a task being cancelled, a sink failing) is the
@@ -108,11 +122,65 @@ public class UpscaleFunction extends ProcessFunction<FrameRecord, FrameRecord> {
     writtenTotal.add(1);
   }
 
-  private void reject(Context ctx, FrameRecord r, String reason) {
+  /** An image file's bytes: decode, upscale, encode in the output format. */
+  private FrameRecord upscaleEncoded(FrameRecord r) throws IOException {
+    java.nio.file.Path name = java.nio.file.Path.of(r.sourceName);
+    Frame in = ImageCodecs.decode(r.data, name, def.maxPixels());
+    Frame up = upscaler.apply(in);
+    FrameRecord o = r.derive();
+    if (def.videoOutput()) {
+      return raw(o, up);
+    }
+    String format = ImageCodecs.formatFor(name, def.format());
+    o.outputName = r.outputName.replaceAll("\\.[^.]+$", "") + "." + format;
+    o.data = ImageCodecs.encode(up, format, def.quality());
+    pixels.inc((long) up.width() * up.height());
+    return o;
+  }
+
+  /** A decoded video frame: upscale; stays raw for a video output, else becomes a numbered PNG
+   * (or JPEG) named after its stream and position. */
+  private FrameRecord upscaleRaw(FrameRecord r) throws IOException {
+    if ((long) r.width * r.height > def.maxPixels()) {
+      throw new IOException(r.origin + ": frame " + r.sequence + " is " + r.width + "x"
+          + r.height + ", above max-pixels " + def.maxPixels());
+    }
+    Frame up = upscaler.apply(Frame.of8(PixelLayout.RGB24, r.width, r.height, r.data,
+        FrameInfo.NONE));
+    FrameRecord o = r.derive();
+    if (def.videoOutput()) {
+      return raw(o, up);
+    }
+    String format = def.format() == null ? "png" : ImageCodecs.formatFor(
+        java.nio.file.Path.of("x." + def.format()), null);
+    o.outputName = String.format(java.util.Locale.ROOT, "frame_%08d.%s", r.sequence, format);
+    o.data = ImageCodecs.encode(up, format, def.quality());
+    pixels.inc((long) up.width() * up.height());
+    return o;
+  }
+
+  private FrameRecord raw(FrameRecord o, Frame up) throws IOException {
+    if (up.layout() != PixelLayout.RGB24) {
+      throw new IOException(o.sourceName + ": " + up.layout() + " frames cannot go into a"
+          + " video (RGB only)");
+    }
+    o.width = up.width();
+    o.height = up.height();
+    o.data = up.bytes();
+    pixels.inc((long) up.width() * up.height());
+    return o;
+  }
+
+  private void reject(Context ctx, FrameRecord r, String reason, Collector<FrameRecord> out) {
     rejected.inc();
     rejectedTotal.add(1);
     LOG.warn("rejected {}: {}", r.sourceName, reason);
     ctx.output(REJECTS, new Reject(r.sourceName, reason, System.currentTimeMillis()));
+    if (r.sequence >= 0) {
+      FrameRecord gap = r.derive(); // its successors need not wait for it
+      gap.skip = true;
+      out.collect(gap);
+    }
   }
 
   @Override

@@ -6,21 +6,28 @@ import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
+import java.io.IOException;
 import org.apache.flink.connector.file.src.FileSource;
+import org.apache.flink.connector.file.src.FileSourceSplit;
+import org.apache.flink.connector.file.src.reader.BulkFormat;
+import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.connector.file.src.enumerate.NonSplittingRecursiveEnumerator;
 import org.apache.flink.core.fs.Path;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
- * The image job: files from a directory ({@link ImageFileFormat}) -> upscale ({@link
- * UpscaleFunction}, parallel) -> back in sequence order per stream ({@link ReorderFunction}) ->
- * frame files ({@link FrameFileSink}); rejects -> a JSON-lines report ({@link RejectsSink}).
- * Sinks are arguments, so tests plug in their own.
+ * The job: images from a directory ({@link ImageFileFormat}), video files ({@link
+ * VideoFileFormat}) or a live URL ({@link LiveVideoSource}) -> upscale ({@link UpscaleFunction},
+ * parallel) -> back in sequence order per stream ({@link ReorderFunction}) -> frame files ({@link
+ * FrameFileSink}) or one video per stream ({@link VideoSink}); rejects -> a JSON-lines report
+ * ({@link RejectsSink}). Sinks are arguments, so tests plug in their own.
  */
 public final class UpscaleJob {
   /** Frames one stream may hold back waiting for an earlier one. */
   static final int REORDER_BUFFER = 256;
+  /** The same for raw video frames (a 1440p frame is 11 MB). */
+  static final int VIDEO_REORDER_BUFFER = 32;
   /** How long a stream waits for a missing frame before stepping over it. */
   static final long REORDER_STALL_MILLIS = 2000;
 
@@ -45,27 +52,54 @@ public final class UpscaleJob {
   /** Adds the job to {@code env}. */
   public static void build(StreamExecutionEnvironment env, JobDefinition def,
       Sink<FrameRecord> frames, Sink<Reject> rejects) {
-    FileSource.FileSourceBuilder<FrameRecord> source = FileSource.forBulkFileFormat(
-        new ImageFileFormat(MAX_FILE_BYTES), new Path(def.input()))
-        .setFileEnumerator(() -> new NonSplittingRecursiveEnumerator(new ImageFileFilter()));
-    if (def.monitorIntervalSeconds() > 0) {
-      source.monitorContinuously(Duration.ofSeconds(def.monitorIntervalSeconds()));
-    }
-    SingleOutputStreamOperator<FrameRecord> upscaled = env
-        .fromSource(source.build(), WatermarkStrategy.noWatermarks(), "images: " + def.input())
+    boolean sequences = def.source() != VideoOptions.Source.IMAGES;
+    SingleOutputStreamOperator<FrameRecord> upscaled = source(env, def)
         .process(new UpscaleFunction(def)).name("upscale " + def.kernel() + " x" + def.scale())
         .setParallelism(def.parallelism());
-    // Frames of one stream leave in sequence order, whatever subtask upscaled them.
+    // Frames of one stream leave in sequence order, whatever subtask upscaled them. Video
+    // frames are raw, so fewer wait in the buffer.
     upscaled.keyBy(r -> r.streamId)
-        .process(new ReorderFunction(REORDER_BUFFER, REORDER_STALL_MILLIS, -1))
+        .process(new ReorderFunction(sequences ? VIDEO_REORDER_BUFFER : REORDER_BUFFER,
+            REORDER_STALL_MILLIS, sequences ? 0 : -1))
         .name("reorder per stream").setParallelism(def.parallelism())
-        .sinkTo(frames).name("write " + def.output()).setParallelism(def.parallelism());
+        .sinkTo(frames).name("write " + def.output())
+        .setParallelism(def.videoOutput() ? 1 : def.parallelism());
     upscaled.getSideOutput(UpscaleFunction.REJECTS).sinkTo(rejects).name("rejects report")
         .setParallelism(1);
   }
 
+  private static DataStream<FrameRecord> source(StreamExecutionEnvironment env,
+      JobDefinition def) {
+    switch (def.source()) {
+      case LIVE:
+        return env.fromSource(new LiveVideoSource(def.input(), def.video()),
+            WatermarkStrategy.noWatermarks(), "live: " + def.input()).setParallelism(1);
+      case VIDEO:
+        return env.fromSource(files(def, new VideoFileFormat(def.video().realtime()),
+            MediaFileFilter.videos()), WatermarkStrategy.noWatermarks(), "video: " + def.input());
+      default:
+        return env.fromSource(files(def, new ImageFileFormat(MAX_FILE_BYTES),
+            MediaFileFilter.images()), WatermarkStrategy.noWatermarks(), "images: " + def.input());
+    }
+  }
+
+  private static FileSource<FrameRecord> files(JobDefinition def,
+      BulkFormat<FrameRecord, FileSourceSplit> format, MediaFileFilter filter) {
+    FileSource.FileSourceBuilder<FrameRecord> source = FileSource.forBulkFileFormat(
+        format, new Path(def.input()))
+        .setFileEnumerator(() -> new NonSplittingRecursiveEnumerator(filter));
+    if (def.monitorIntervalSeconds() > 0) {
+      source.monitorContinuously(Duration.ofSeconds(def.monitorIntervalSeconds()));
+    }
+    return source.build();
+  }
+
   /** The job with its real sinks. */
-  public static void build(StreamExecutionEnvironment env, JobDefinition def) {
-    build(env, def, new FrameFileSink(def.output()), new RejectsSink(def.output()));
+  public static void build(StreamExecutionEnvironment env, JobDefinition def) throws IOException {
+    Sink<FrameRecord> frames = def.videoOutput()
+        ? new VideoSink(def.output(), def.video().encoderFor(def.output()),
+            def.video().frameRate())
+        : new FrameFileSink(def.output());
+    build(env, def, frames, new RejectsSink(def.reportDirectory()));
   }
 }

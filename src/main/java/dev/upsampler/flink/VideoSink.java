@@ -1,0 +1,456 @@
+package dev.upsampler.flink;
+
+import dev.upsampler.image.Frame;
+import dev.upsampler.image.FrameInfo;
+import dev.upsampler.image.PixelLayout;
+import dev.upsampler.io.VideoMuxer;
+import dev.upsampler.io.VideoSettings;
+import dev.upsampler.io.VideoWriter;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.Serializable;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.flink.api.connector.sink2.CommitterInitContext;
+import org.apache.flink.api.connector.sink2.CommittingSinkWriter;
+import org.apache.flink.api.connector.sink2.Committer;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.sink2.StatefulSinkWriter;
+import org.apache.flink.api.connector.sink2.SupportsCommitter;
+import org.apache.flink.api.connector.sink2.SupportsWriterState;
+import org.apache.flink.api.connector.sink2.WriterInitContext;
+import org.apache.flink.core.io.SimpleVersionedSerializer;
+import org.apache.flink.metrics.Counter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Encodes each stream's upscaled frames (arriving in order) into one video file, exactly once
+ * across failures:
+ *
+ * <ol>
+ *   <li>frames go into a segment ({@code .NAME.segments/seg-000001.mkv.inprogress}, one encoder
+ *       per segment, same settings throughout);
+ *   <li>at each checkpoint the open segment is finished and renamed, and the writer's state
+ *       records how many segments are final; a restore deletes everything after that count and
+ *       the source replays the frames that were in it;
+ *   <li>at the end of the stream (its end marker, or the end of a bounded input) the last
+ *       segment is finished and a join is handed to the committer, which runs once the
+ *       checkpoint holding it is complete (or at the end of a job without checkpoints): it joins
+ *       the segments packet by packet, copies the source's audio beside them ({@link
+ *       VideoMuxer}), publishes the file by rename and removes the segments. Joining is
+ *       idempotent, so a commit retried after a failure gives the same file.
+ * </ol>
+ *
+ * Frames keep their source timestamps (on the frame-rate grid). Output paths are local (FFmpeg
+ * writes them); {@code {stream}} in the output path is replaced by the stream's name. Runs with
+ * parallelism 1: one encoder per stream, all streams in one writer.
+ */
+public final class VideoSink implements Sink<FrameRecord>,
+    SupportsWriterState<FrameRecord, VideoSink.StreamState>,
+    SupportsCommitter<VideoSink.Join> {
+  private static final long serialVersionUID = 1L;
+  private static final Logger LOG = LoggerFactory.getLogger(VideoSink.class);
+  /** Segments are always Matroska: any codec goes in, and packets copy out cleanly. */
+  static final String SEGMENT_CONTAINER = "matroska";
+
+  private final String output;
+  private final VideoSettings settings;
+  private final double defaultFrameRate;
+
+  public VideoSink(String output, VideoSettings settings, double defaultFrameRate) {
+    this.output = output;
+    this.settings = settings;
+    this.defaultFrameRate = defaultFrameRate;
+  }
+
+  /** Where a stream's video goes. */
+  Path targetFor(String stream) {
+    return Path.of(output.replace("{stream}", stream)).toAbsolutePath().normalize();
+  }
+
+  static Path segmentDir(Path target) {
+    return target.resolveSibling("." + target.getFileName() + ".segments");
+  }
+
+  static Path segment(Path target, int n) {
+    return segmentDir(target).resolve(String.format("seg-%06d.mkv", n));
+  }
+
+  @Override
+  public Writer createWriter(WriterInitContext context) throws IOException {
+    return new Writer(context, List.of());
+  }
+
+  @Override
+  public Writer restoreWriter(WriterInitContext context, Collection<StreamState> state)
+      throws IOException {
+    return new Writer(context, state);
+  }
+
+  @Override
+  public SimpleVersionedSerializer<StreamState> getWriterStateSerializer() {
+    return new StateSerializer();
+  }
+
+  @Override
+  public Committer<Join> createCommitter(CommitterInitContext context) {
+    return new JoinCommitter();
+  }
+
+  @Override
+  public SimpleVersionedSerializer<Join> getCommittableSerializer() {
+    return new JoinSerializer();
+  }
+
+  /** A stream as the checkpoint remembers it: where it goes and how many segments are final. */
+  public static final class StreamState implements Serializable {
+    private static final long serialVersionUID = 1L;
+    String stream;
+    String target;
+    String origin;
+    double frameRate;
+    int width;
+    int height;
+    int segments;
+    long frames;
+
+    /** A copy for a checkpoint: the live object keeps changing after the snapshot. */
+    StreamState copy() {
+      StreamState c = new StreamState();
+      c.stream = stream;
+      c.target = target;
+      c.origin = origin;
+      c.frameRate = frameRate;
+      c.width = width;
+      c.height = height;
+      c.segments = segments;
+      c.frames = frames;
+      return c;
+    }
+  }
+
+  /** What the committer does for a finished stream. */
+  public static final class Join implements Serializable {
+    private static final long serialVersionUID = 1L;
+    String target;
+    String container;
+    String audioFrom;
+    int segments;
+    long frames;
+  }
+
+  final class Writer implements StatefulSinkWriter<FrameRecord, StreamState>,
+      CommittingSinkWriter<FrameRecord, Join> {
+    private final Map<String, Open> streams = new LinkedHashMap<>();
+    private final List<Join> joins = new ArrayList<>();
+    private final Counter encoded;
+    private final Counter refused;
+
+    Writer(WriterInitContext context, Collection<StreamState> restored) throws IOException {
+      var g = context.metricGroup().addGroup("upsampler");
+      encoded = g.counter("framesEncoded");
+      refused = g.counter("framesRefused");
+      for (StreamState s : restored) {
+        dropAfter(Path.of(s.target), s.segments);
+        streams.put(s.stream, new Open(s.copy()));
+        LOG.info("{}: resuming after {} final segment(s), {} frame(s)", s.target, s.segments,
+            s.frames);
+      }
+    }
+
+    @Override
+    public void write(FrameRecord r, Context context) throws IOException {
+      if (r.skip) {
+        return; // a dropped or rejected frame: its time slot stays empty
+      }
+      Open o = streams.get(r.streamId);
+      if (o == null) {
+        o = start(r);
+      }
+      if (r.endOfStream) {
+        finish(r.streamId, o);
+        return;
+      }
+      if (o.state.width == 0) {
+        o.state.width = r.width;
+        o.state.height = r.height;
+      }
+      if (r.width != o.state.width || r.height != o.state.height) {
+        refused.inc();
+        LOG.warn("{}: frame {} is {}x{}, the video is {}x{}: left out", o.state.target,
+            r.sequence, r.width, r.height, o.state.width, o.state.height);
+        return;
+      }
+      if (o.encoder == null) {
+        o.state.segments++; // numbered now; final only once closed at a checkpoint
+        Path p = inProgress(Path.of(o.state.target), o.state.segments);
+        o.encoder = VideoWriter.open(p, o.state.width, o.state.height, o.state.frameRate,
+            settings.withContainer(SEGMENT_CONTAINER));
+      }
+      long ts = r.timestampMicros >= 0 ? r.timestampMicros
+          : Math.round(r.sequence * 1e6 / o.state.frameRate);
+      o.encoder.write(Frame.of8(PixelLayout.RGB24, r.width, r.height, r.data, FrameInfo.NONE),
+          ts);
+      o.state.frames++;
+      encoded.inc();
+    }
+
+    private Open start(FrameRecord r) throws IOException {
+      StreamState s = new StreamState();
+      s.stream = r.streamId;
+      Path target = targetFor(r.streamId);
+      for (Open other : streams.values()) {
+        if (other.state.target.equals(target.toString())) {
+          throw new IOException(target + ": streams " + other.state.stream + " and "
+              + r.streamId + " would both write this file; put {stream} in the output path");
+        }
+      }
+      s.target = target.toString();
+      s.origin = r.origin;
+      s.frameRate = r.frameRate > 0 ? r.frameRate : defaultFrameRate;
+      dropAfter(target, 0); // leftovers of an attempt that no checkpoint remembers
+      Files.createDirectories(segmentDir(target));
+      Open o = new Open(s);
+      streams.put(r.streamId, o);
+      return o;
+    }
+
+    private void finish(String stream, Open o) throws IOException {
+      o.closeSegment();
+      streams.remove(stream);
+      if (o.state.segments == 0) {
+        LOG.warn("{}: the stream ended without a single frame; no video written",
+            o.state.target);
+        return;
+      }
+      Join j = new Join();
+      j.target = o.state.target;
+      j.container = settings.container();
+      j.audioFrom = o.state.origin;
+      j.segments = o.state.segments;
+      j.frames = o.state.frames;
+      joins.add(j);
+    }
+
+    @Override
+    public void flush(boolean endOfInput) throws IOException {
+      if (endOfInput) {
+        for (String s : new ArrayList<>(streams.keySet())) {
+          finish(s, streams.get(s));
+        }
+      }
+    }
+
+    @Override
+    public Collection<Join> prepareCommit() {
+      List<Join> out = new ArrayList<>(joins);
+      joins.clear();
+      return out;
+    }
+
+    @Override
+    public List<StreamState> snapshotState(long checkpointId) throws IOException {
+      List<StreamState> out = new ArrayList<>();
+      for (Open o : streams.values()) {
+        o.closeSegment();
+        out.add(o.state.copy());
+      }
+      return out;
+    }
+
+    @Override
+    public void close() throws IOException {
+      for (Open o : streams.values()) {
+        if (o.encoder != null) {
+          o.encoder.close(); // its file stays .inprogress: a restore deletes it
+          o.encoder = null;
+        }
+      }
+    }
+  }
+
+  /** A stream being written: its state and the encoder of its open segment. */
+  private static final class Open {
+    final StreamState state;
+    VideoWriter encoder;
+
+    Open(StreamState state) {
+      this.state = state;
+    }
+
+    /** Finishes the open segment and makes it final. */
+    void closeSegment() throws IOException {
+      if (encoder == null) {
+        return;
+      }
+      encoder.close();
+      encoder = null;
+      Path target = Path.of(state.target);
+      Files.move(inProgress(target, state.segments), segment(target, state.segments),
+          StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+
+  static Path inProgress(Path target, int n) {
+    Path s = segment(target, n);
+    return s.resolveSibling(s.getFileName() + ".inprogress");
+  }
+
+  /** Deletes segments numbered above {@code keep} and every unfinished one. */
+  static void dropAfter(Path target, int keep) throws IOException {
+    Path dir = segmentDir(target);
+    if (!Files.isDirectory(dir)) {
+      return;
+    }
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path f : (Iterable<Path>) files::iterator) {
+        String n = f.getFileName().toString();
+        boolean unfinished = n.endsWith(".inprogress");
+        boolean beyond = n.matches("seg-\\d{6}\\.mkv")
+            && Integer.parseInt(n.substring(4, 10)) > keep;
+        if (unfinished || beyond) {
+          Files.deleteIfExists(f);
+        }
+      }
+    }
+  }
+
+  /** Joins a finished stream's segments with its audio into the published file. */
+  static final class JoinCommitter implements Committer<Join> {
+    @Override
+    public void commit(Collection<CommitRequest<Join>> requests) throws IOException {
+      for (CommitRequest<Join> req : requests) {
+        Join j = req.getCommittable();
+        Path target = Path.of(j.target);
+        List<Path> segments = new ArrayList<>();
+        for (int i = 1; i <= j.segments; i++) {
+          segments.add(segment(target, i));
+        }
+        if (!segments.stream().allMatch(Files::isRegularFile)) {
+          if (Files.isRegularFile(target)) {
+            req.signalAlreadyCommitted(); // joined before a failure; segments already gone
+          } else {
+            req.signalFailedWithKnownReason(new IOException(target
+                + ": segments missing, the video cannot be joined"));
+          }
+          continue;
+        }
+        Path tmp = target.resolveSibling("." + target.getFileName() + ".joining");
+        String audio = j.audioFrom != null && Files.isRegularFile(Path.of(j.audioFrom))
+            ? j.audioFrom : null; // live sources: no file to copy audio from afterwards
+        long audioPackets = VideoMuxer.join(segments, audio, tmp, j.container);
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE,
+            StandardCopyOption.REPLACE_EXISTING);
+        deleteTree(segmentDir(target));
+        LOG.info("{}: {} frames from {} segment(s){}", target, j.frames, j.segments,
+            audio == null ? "" : ", audio copied (" + audioPackets + " packets)");
+      }
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> s = Files.walk(dir)) {
+      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+
+  static final class StateSerializer implements SimpleVersionedSerializer<StreamState> {
+    @Override
+    public int getVersion() {
+      return 1;
+    }
+
+    @Override
+    public byte[] serialize(StreamState s) throws IOException {
+      ByteArrayOutputStream b = new ByteArrayOutputStream();
+      try (DataOutputStream out = new DataOutputStream(b)) {
+        out.writeUTF(s.stream);
+        out.writeUTF(s.target);
+        out.writeUTF(s.origin == null ? "" : s.origin);
+        out.writeDouble(s.frameRate);
+        out.writeInt(s.width);
+        out.writeInt(s.height);
+        out.writeInt(s.segments);
+        out.writeLong(s.frames);
+      }
+      return b.toByteArray();
+    }
+
+    @Override
+    public StreamState deserialize(int version, byte[] bytes) throws IOException {
+      if (version != 1) {
+        throw new IOException("unknown video sink state version " + version);
+      }
+      try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
+        StreamState s = new StreamState();
+        s.stream = in.readUTF();
+        s.target = in.readUTF();
+        String origin = in.readUTF();
+        s.origin = origin.isEmpty() ? null : origin;
+        s.frameRate = in.readDouble();
+        s.width = in.readInt();
+        s.height = in.readInt();
+        s.segments = in.readInt();
+        s.frames = in.readLong();
+        return s;
+      }
+    }
+  }
+
+  static final class JoinSerializer implements SimpleVersionedSerializer<Join> {
+    @Override
+    public int getVersion() {
+      return 1;
+    }
+
+    @Override
+    public byte[] serialize(Join j) throws IOException {
+      ByteArrayOutputStream b = new ByteArrayOutputStream();
+      try (DataOutputStream out = new DataOutputStream(b)) {
+        out.writeUTF(j.target);
+        out.writeUTF(j.container);
+        out.writeUTF(j.audioFrom == null ? "" : j.audioFrom);
+        out.writeInt(j.segments);
+        out.writeLong(j.frames);
+      }
+      return b.toByteArray();
+    }
+
+    @Override
+    public Join deserialize(int version, byte[] bytes) throws IOException {
+      if (version != 1) {
+        throw new IOException("unknown video join version " + version);
+      }
+      try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
+        Join j = new Join();
+        j.target = in.readUTF();
+        j.container = in.readUTF();
+        String a = in.readUTF();
+        j.audioFrom = a.isEmpty() ? null : a;
+        j.segments = in.readInt();
+        j.frames = in.readLong();
+        return j;
+      }
+    }
+  }
+}

@@ -1,0 +1,165 @@
+package dev.upsampler.io;
+
+import dev.upsampler.image.Frame;
+import dev.upsampler.image.FrameInfo;
+import dev.upsampler.image.PixelLayout;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.bytedeco.ffmpeg.global.avutil;
+import org.bytedeco.javacv.FFmpegFrameGrabber;
+import org.bytedeco.javacv.FrameGrabber;
+
+/**
+ * Decodes a video file or a live URL (RTSP, UDP/MPEG-TS, HLS, SRT, anything FFmpeg opens) into
+ * RGB frames through JavaCV's FFmpeg grabber. Each frame is copied out of the grabber's reused
+ * buffer row by row (its stride is wider than the picture for narrow frames), so frames stay
+ * valid after the next call. A frame that fails to decode is skipped and counted; a source that
+ * keeps failing is given up with an error naming it.
+ */
+public final class VideoReader implements AutoCloseable {
+  /** Consecutive undecodable frames after which the source is considered broken. */
+  static final int MAX_CONSECUTIVE_ERRORS = 50;
+
+  private final String source;
+  private final FFmpegFrameGrabber grabber;
+  private final VideoInfo info;
+  private long index;
+  private int decodeErrors;
+
+  private VideoReader(String source, FFmpegFrameGrabber grabber, VideoInfo info) {
+    this.source = source;
+    this.grabber = grabber;
+    this.info = info;
+  }
+
+  /** Opens a local file. */
+  public static VideoReader open(Path file) throws IOException {
+    if (!Files.isRegularFile(file)) {
+      throw new InvalidInputException(file, "no such video file");
+    }
+    if (Files.size(file) == 0) {
+      throw new InvalidInputException(file, "empty file (0 bytes), not a video");
+    }
+    return open(file.toString(), Duration.ZERO);
+  }
+
+  /**
+   * Opens a file path or URL. For network sources {@code timeout} bounds how long a read may wait
+   * for data (0: FFmpeg's default).
+   */
+  public static VideoReader open(String source, Duration timeout) throws IOException {
+    FfmpegLog.errorsOnly();
+    FFmpegFrameGrabber g = new FFmpegFrameGrabber(source);
+    g.setPixelFormat(avutil.AV_PIX_FMT_RGB24);
+    if (!timeout.isZero()) {
+      String micros = Long.toString(timeout.toNanos() / 1000);
+      g.setOption("rw_timeout", micros); // most protocols
+      g.setOption("timeout", micros); // udp, rtsp (socket)
+      if (source.startsWith("udp:")) {
+        g.setOption("overrun_nonfatal", "1");
+        g.setOption("fifo_size", "1000000");
+      }
+    }
+    try {
+      g.start();
+    } catch (FrameGrabber.Exception | RuntimeException e) {
+      closeQuietly(g);
+      throw new IOException(source + ": cannot be opened as a video (" + cause(e) + ")", e);
+    }
+    if (!g.hasVideo() || g.getImageWidth() <= 0 || g.getImageHeight() <= 0) {
+      closeQuietly(g);
+      throw new IOException(source + ": has no video stream");
+    }
+    long frames = g.getLengthInVideoFrames();
+    VideoInfo info = new VideoInfo(source, g.getFormat(), g.getVideoCodecName(),
+        g.getImageWidth(), g.getImageHeight(), g.getVideoFrameRate(),
+        frames > 0 && frames < Integer.MAX_VALUE ? frames : -1, g.getLengthInTime(),
+        g.hasAudio(), g.hasAudio() ? g.getAudioCodecName() : null);
+    return new VideoReader(source, g, info);
+  }
+
+  public VideoInfo info() {
+    return info;
+  }
+
+  /** Frames that failed to decode and were skipped so far. */
+  public int decodeErrors() {
+    return decodeErrors;
+  }
+
+  /** The next frame, or null at the end of the stream. */
+  public VideoFrame next() throws IOException {
+    org.bytedeco.javacv.Frame f = grab(true);
+    if (f == null) {
+      return null;
+    }
+    Frame copy = copyRgb(f);
+    return new VideoFrame(copy, index++, f.timestamp);
+  }
+
+  /** Decodes and drops the next frame without converting it (resuming at a position); false at
+   * the end. */
+  public boolean skip() throws IOException {
+    if (grab(false) == null) {
+      return false;
+    }
+    index++;
+    return true;
+  }
+
+  private org.bytedeco.javacv.Frame grab(boolean convert) throws IOException {
+    int consecutive = 0;
+    while (true) {
+      try {
+        return grabber.grabFrame(false, true, convert, false, false);
+      } catch (FrameGrabber.Exception | RuntimeException e) {
+        decodeErrors++;
+        if (++consecutive >= MAX_CONSECUTIVE_ERRORS) {
+          throw new IOException(source + ": gave up after " + consecutive
+              + " consecutive undecodable frames at frame " + index + " (" + cause(e) + ")", e);
+        }
+      }
+    }
+  }
+
+  private Frame copyRgb(org.bytedeco.javacv.Frame f) throws IOException {
+    int w = f.imageWidth;
+    int h = f.imageHeight;
+    if (w != info.width() || h != info.height()) {
+      throw new IOException(source + ": the resolution changed from " + info.width() + "x"
+          + info.height() + " to " + w + "x" + h + " at frame " + index
+          + "; one output video needs one size (split the input at that point)");
+    }
+    // Channels from the pixel format we asked for, not f.imageChannels (stride / width, which
+    // is wrong when rows are padded); rows are f.imageStride bytes apart.
+    int row = 3 * w;
+    byte[] px = new byte[row * h];
+    ByteBuffer b = (ByteBuffer) f.image[0];
+    for (int y = 0; y < h; y++) {
+      b.get(y * f.imageStride, px, y * row, row);
+    }
+    return Frame.of8(PixelLayout.RGB24, w, h, px,
+        new FrameInfo("", index, f.timestamp, source));
+  }
+
+  @Override
+  public void close() {
+    closeQuietly(grabber);
+  }
+
+  private static void closeQuietly(FFmpegFrameGrabber g) {
+    try {
+      g.close();
+    } catch (FrameGrabber.Exception | RuntimeException e) {
+      // closing a broken input: nothing left to save
+    }
+  }
+
+  static String cause(Throwable e) {
+    String m = e.getMessage();
+    return m == null ? e.getClass().getSimpleName() : m.lines().findFirst().orElse(m);
+  }
+}

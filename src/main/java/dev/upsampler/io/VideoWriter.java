@@ -1,0 +1,139 @@
+package dev.upsampler.io;
+
+import dev.upsampler.image.Frame;
+import dev.upsampler.image.PixelLayout;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import org.bytedeco.ffmpeg.global.avutil;
+import org.bytedeco.javacv.FFmpegFrameRecorder;
+import org.bytedeco.javacv.FrameRecorder;
+
+/**
+ * Encodes RGB frames into a video file through JavaCV's FFmpeg recorder (video only; audio is
+ * added when segments are joined, see {@link VideoMuxer}). Timestamps are kept on the frame-rate
+ * grid: a frame's presentation time is its source timestamp rounded to 1/fps, so dropped or
+ * missing frames stay gaps instead of shifting what follows. JavaCV encodes even sizes only; an
+ * odd width or height gets one more column or row repeating the last one, so every source
+ * pixel still comes through unchanged.
+ */
+public final class VideoWriter implements AutoCloseable {
+  private final Path path;
+  private final FFmpegFrameRecorder recorder;
+  private final int width;
+  private final int height;
+  private final double fps;
+  private final ByteBuffer pixels;
+  private long lastFrameNumber = -1;
+  private long frames;
+
+  private VideoWriter(Path path, FFmpegFrameRecorder recorder, int width, int height,
+      double fps) {
+    this.path = path;
+    this.recorder = recorder;
+    this.width = width;
+    this.height = height;
+    this.fps = fps;
+    this.pixels = ByteBuffer.allocateDirect(3 * even(width) * even(height));
+  }
+
+  /** Starts an encoder writing {@code path} (the caller publishes it atomically). */
+  public static VideoWriter open(Path path, int width, int height, double fps, VideoSettings s)
+      throws IOException {
+    s.validate();
+    if (!(fps > 0) || fps > 1000) {
+      throw new IllegalArgumentException("frame rate must be in (0, 1000], got " + fps);
+    }
+    FFmpegFrameRecorder r = new FFmpegFrameRecorder(path.toFile(), even(width), even(height), 0);
+    r.setFormat(s.container());
+    r.setVideoCodecName(s.codec());
+    r.setPixelFormat(avutil.av_get_pix_fmt(s.effectivePixelFormat()));
+    r.setFrameRate(fps);
+    if (s.bitrate() > 0) {
+      r.setVideoBitrate((int) Math.min(Integer.MAX_VALUE, s.bitrate()));
+    }
+    if (s.quality() >= 0) {
+      if (s.codec().equals("mpeg4") || s.codec().equals("mjpeg")) {
+        r.setVideoQuality(s.quality());
+      } else {
+        r.setVideoOption("crf", Double.toString(s.quality()));
+      }
+    }
+    if (s.gop() > 0) {
+      r.setGopSize(s.gop());
+    }
+    if (s.codec().equals("libvpx-vp9")) {
+      r.setVideoOption("deadline", "realtime");
+      r.setVideoOption("cpu-used", "8");
+    }
+    try {
+      r.start();
+    } catch (FrameRecorder.Exception | RuntimeException e) {
+      try {
+        r.release();
+      } catch (FrameRecorder.Exception ignored) {
+        // already failing
+      }
+      throw new IOException(path + ": cannot start the " + s.codec() + " encoder in "
+          + s.container() + " (" + VideoReader.cause(e) + ")", e);
+    }
+    return new VideoWriter(path, r, width, height, fps);
+  }
+
+  /** Encodes one RGB24 frame shown at {@code timestampMicros}. */
+  public void write(Frame f, long timestampMicros) throws IOException {
+    if (f.layout() != PixelLayout.RGB24 || f.width() != width || f.height() != height) {
+      throw new IOException(path + ": expected " + width + "x" + height + " RGB24 frames, got "
+          + f.width() + "x" + f.height() + " " + f.layout());
+    }
+    long n = Math.round(timestampMicros * fps / 1e6);
+    if (n <= lastFrameNumber) {
+      n = lastFrameNumber + 1; // never two frames in one slot: the muxer needs rising times
+    }
+    fill(f.bytes());
+    try {
+      recorder.setFrameNumber((int) n);
+      recorder.recordImage(even(width), even(height), org.bytedeco.javacv.Frame.DEPTH_UBYTE, 3,
+          3 * even(width), avutil.AV_PIX_FMT_RGB24, pixels);
+    } catch (FrameRecorder.Exception | RuntimeException e) {
+      throw new IOException(path + ": encoding frame " + frames + " failed ("
+          + VideoReader.cause(e) + ")", e);
+    }
+    lastFrameNumber = n;
+    frames++;
+  }
+
+  private static int even(int n) {
+    return n + (n & 1);
+  }
+
+  /** Copies the frame into the encoder's buffer, repeating the last column and row if odd. */
+  private void fill(byte[] px) {
+    pixels.clear();
+    int row = 3 * width;
+    for (int y = 0; y < even(height); y++) {
+      int src = Math.min(y, height - 1) * row;
+      pixels.put(px, src, row);
+      if ((width & 1) != 0) {
+        pixels.put(px, src + row - 3, 3);
+      }
+    }
+    pixels.flip();
+  }
+
+  public long frames() {
+    return frames;
+  }
+
+  /** Flushes the encoder and writes the container's trailer. */
+  @Override
+  public void close() throws IOException {
+    try {
+      recorder.stop();
+      recorder.release();
+    } catch (FrameRecorder.Exception | RuntimeException e) {
+      throw new IOException(path + ": finishing the video failed (" + VideoReader.cause(e)
+          + ")", e);
+    }
+  }
+}

@@ -1,0 +1,296 @@
+package dev.upsampler.flink;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.upsampler.engine.Parallelism;
+import dev.upsampler.image.ColorMode;
+import dev.upsampler.image.Frame;
+import dev.upsampler.image.Upscaler;
+import dev.upsampler.io.ImageCodecs;
+import dev.upsampler.io.KernelFiles;
+import dev.upsampler.io.VideoFrame;
+import dev.upsampler.io.VideoInfo;
+import dev.upsampler.io.VideoReader;
+import dev.upsampler.testing.TestVideos;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.apache.flink.api.connector.sink2.Committer;
+import org.apache.flink.api.connector.sink2.CommitterInitContext;
+import org.apache.flink.api.connector.sink2.CommittingSinkWriter;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.sink2.StatefulSinkWriter;
+import org.apache.flink.api.connector.sink2.SupportsCommitter;
+import org.apache.flink.api.connector.sink2.SupportsWriterState;
+import org.apache.flink.api.connector.sink2.WriterInitContext;
+import org.apache.flink.core.io.SimpleVersionedSerializer;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The video job on a MiniCluster, on videos the tests write themselves. */
+class VideoJobITCase {
+
+  @RegisterExtension
+  static final MiniClusterExtension FLINK = new MiniClusterExtension(
+      new MiniClusterResourceConfiguration.Builder()
+          .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+
+  @TempDir Path dir;
+
+  static List<VideoFrame> readAll(Path file) throws IOException {
+    List<VideoFrame> frames = new ArrayList<>();
+    try (VideoReader r = VideoReader.open(file)) {
+      for (VideoFrame f; (f = r.next()) != null; ) {
+        frames.add(f);
+      }
+    }
+    return frames;
+  }
+
+  static VideoInfo info(Path file) throws IOException {
+    try (VideoReader r = VideoReader.open(file)) {
+      return r.info();
+    }
+  }
+
+  static JobDefinition job(Path in, Path out, String... settings) throws IOException {
+    Map<String, String> v = new HashMap<>(Map.of("input", in.toString(), "output",
+        out.toString(), "kernel", "nearest", "scale", "2", "parallelism", "2",
+        "checkpoint-interval", "0"));
+    for (int i = 0; i < settings.length; i += 2) {
+      v.put(settings[i], settings[i + 1]);
+    }
+    return JobDefinition.of(v);
+  }
+
+  static void run(JobDefinition def) throws Exception {
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
+        UpscaleJob.configuration(def));
+    UpscaleJob.build(env, def);
+    env.execute("video test");
+  }
+
+  static void assertUpscaledExactly(List<VideoFrame> source, List<VideoFrame> out, String kernel)
+      throws IOException {
+    Upscaler up = new Upscaler(KernelFiles.resolve(kernel, new dev.upsampler.engine.Size2(2, 2)),
+        ColorMode.RGB, Parallelism.inline());
+    assertEquals(source.size(), out.size(), "frame count");
+    for (int i = 0; i < source.size(); i++) {
+      assertEquals(source.get(i).timestampMicros(), out.get(i).timestampMicros(), 1000,
+          "timestamp of frame " + i);
+      assertArrayEquals(up.apply(source.get(i).frame()).bytes(), out.get(i).frame().bytes(),
+          "pixels of frame " + i);
+    }
+  }
+
+  @Test
+  void losslessVideoComesOutPixelExactWithItsTimestampsAndAudio() throws Exception {
+    Path in = dir.resolve("clip.mkv");
+    TestVideos.write(in, "matroska", "ffv1", "bgr0", 40, 96, 64, 25, true);
+    Path out = dir.resolve("out/clip-x2.mkv");
+    run(job(in, out, "video-codec", "ffv1"));
+
+    assertUpscaledExactly(readAll(in), readAll(out), "nearest");
+    VideoInfo o = info(out);
+    assertTrue(o.hasAudio(), "the audio track is copied: " + o);
+    assertEquals("ffv1", o.codec());
+    try (Stream<Path> s = Files.list(out.getParent())) {
+      assertEquals(List.of("clip-x2.mkv"), s.map(p -> p.getFileName().toString())
+          .collect(Collectors.toList()), "no segments or temporary files left");
+    }
+  }
+
+  @Test
+  void lossyVideoKeepsFrameCountOrderTimestampsAndAudio() throws Exception {
+    Path in = dir.resolve("talk.mp4");
+    TestVideos.write(in, "mp4", "mpeg4", "yuv420p", 50, 128, 96, 30, true);
+    Path out = dir.resolve("talk-x2.mp4");
+    run(job(in, out, "kernel", "bilinear"));
+
+    List<VideoFrame> src = readAll(in);
+    List<VideoFrame> got = readAll(out);
+    assertEquals(src.size(), got.size());
+    for (int i = 0; i < src.size(); i++) {
+      assertEquals(src.get(i).timestampMicros(), got.get(i).timestampMicros(), 1000);
+      assertEquals(256, got.get(i).frame().width());
+    }
+    VideoInfo o = info(out);
+    assertTrue(o.hasAudio(), o.toString());
+    assertEquals("mpeg4", o.codec());
+    // Order: each output frame is closest to the upscaled source frame of the same index.
+    Upscaler up = new Upscaler(KernelFiles.resolve("bilinear", new dev.upsampler.engine.Size2(2,
+        2)), ColorMode.RGB, Parallelism.inline());
+    for (int i : new int[] {0, 17, 49}) {
+      double same = dev.upsampler.image.Quality.psnrRgb(up.apply(src.get(i).frame()),
+          got.get(i).frame(), 0);
+      double next = dev.upsampler.image.Quality.psnrRgb(up.apply(src.get((i + 7) % 50).frame()),
+          got.get(i).frame(), 0);
+      assertTrue(same > 28 && same > next + 3, "frame " + i + ": " + same + " vs " + next);
+    }
+  }
+
+  @Test
+  void videoToNumberedPngFrames() throws Exception {
+    Path in = dir.resolve("clip.mkv");
+    TestVideos.write(in, "matroska", "ffv1", "bgr0", 12, 64, 48, 25, false);
+    Path out = dir.resolve("frames");
+    run(job(in, out));
+    List<VideoFrame> src = readAll(in);
+    Upscaler up = new Upscaler(KernelFiles.resolve("nearest", new dev.upsampler.engine.Size2(2,
+        2)), ColorMode.RGB, Parallelism.inline());
+    for (int i = 0; i < 12; i++) {
+      Path f = out.resolve("clip").resolve(String.format("frame_%08d.png", i));
+      Frame got = ImageCodecs.decode(Files.readAllBytes(f), f, Long.MAX_VALUE);
+      assertArrayEquals(up.apply(src.get(i).frame()).bytes(), got.bytes(), f.toString());
+    }
+    try (Stream<Path> s = Files.list(out.resolve("clip"))) {
+      assertEquals(12, s.count());
+    }
+  }
+
+  @Test
+  void aTruncatedVideoGivesTheFramesItHas() throws Exception {
+    Path good = dir.resolve("good.mkv");
+    TestVideos.write(good, "matroska", "ffv1", "bgr0", 30, 64, 48, 25, false);
+    byte[] all = Files.readAllBytes(good);
+    Path in = dir.resolve("cut.mkv");
+    Files.write(in, java.util.Arrays.copyOf(all, all.length * 2 / 3));
+    Path out = dir.resolve("cut-x2.mkv");
+    run(job(in, out, "video-codec", "ffv1"));
+    List<VideoFrame> src = readAll(in);
+    assertTrue(src.size() > 5 && src.size() < 30, "decodable part: " + src.size());
+    assertUpscaledExactly(src, readAll(out), "nearest");
+  }
+
+  @Test
+  void aBrokenVideoIsReportedAndTheOthersStillComeOut() throws Exception {
+    Path videos = Files.createDirectories(dir.resolve("videos"));
+    TestVideos.write(videos.resolve("a.mkv"), "matroska", "ffv1", "bgr0", 10, 64, 48, 25, false);
+    Files.write(videos.resolve("b.mkv"), "not a video".repeat(100).getBytes());
+    Files.createFile(videos.resolve("c.mp4"));
+    Path out = dir.resolve("out/{stream}-x2.mkv");
+    run(job(videos, out, "source", "video", "video-codec", "ffv1"));
+    assertEquals(10, readAll(dir.resolve("out/a-x2.mkv")).size());
+    assertFalse(Files.exists(dir.resolve("out/b-x2.mkv")));
+    String report = Files.readString(dir.resolve("out").resolve(RejectsSink.FILE));
+    assertTrue(report.contains("b.mkv: cannot be opened as a video"), report);
+    assertTrue(report.contains("c.mp4"), report);
+  }
+
+  /** The real video sink, except that its writer throws once, after the 70th frame. */
+  static final class FailingOnceVideoSink implements Sink<FrameRecord>,
+      SupportsWriterState<FrameRecord, VideoSink.StreamState>,
+      SupportsCommitter<VideoSink.Join> {
+    private static final long serialVersionUID = 1L;
+    static final AtomicBoolean FAILED = new AtomicBoolean();
+    static final AtomicInteger WRITTEN = new AtomicInteger();
+    private final VideoSink real;
+
+    FailingOnceVideoSink(VideoSink real) {
+      this.real = real;
+    }
+
+    interface Both extends StatefulSinkWriter<FrameRecord, VideoSink.StreamState>,
+        CommittingSinkWriter<FrameRecord, VideoSink.Join> {}
+
+    Both failing(VideoSink.Writer w) {
+      return new Both() {
+        @Override
+        public void write(FrameRecord r, Context c) throws IOException {
+          w.write(r, c);
+          if (!r.isMarker() && WRITTEN.incrementAndGet() == 70
+              && FAILED.compareAndSet(false, true)) {
+            throw new IOException("injected failure after the 70th frame");
+          }
+        }
+
+        @Override
+        public void flush(boolean endOfInput) throws IOException {
+          w.flush(endOfInput);
+        }
+
+        @Override
+        public Collection<VideoSink.Join> prepareCommit() {
+          return w.prepareCommit();
+        }
+
+        @Override
+        public List<VideoSink.StreamState> snapshotState(long id) throws IOException {
+          return w.snapshotState(id);
+        }
+
+        @Override
+        public void close() throws IOException {
+          w.close();
+        }
+      };
+    }
+
+    @Override
+    public Both createWriter(WriterInitContext context) throws IOException {
+      return failing(real.createWriter(context));
+    }
+
+    @Override
+    public Both restoreWriter(WriterInitContext context,
+        Collection<VideoSink.StreamState> state) throws IOException {
+      return failing(real.restoreWriter(context, state));
+    }
+
+    @Override
+    public SimpleVersionedSerializer<VideoSink.StreamState> getWriterStateSerializer() {
+      return real.getWriterStateSerializer();
+    }
+
+    @Override
+    public Committer<VideoSink.Join> createCommitter(CommitterInitContext context) {
+      return real.createCommitter(context);
+    }
+
+    @Override
+    public SimpleVersionedSerializer<VideoSink.Join> getCommittableSerializer() {
+      return real.getCommittableSerializer();
+    }
+  }
+
+  @Test
+  void aFailureMidStreamRestoresFromTheCheckpointWithEveryFrameExactlyOnce() throws Exception {
+    Path in = dir.resolve("long.mkv");
+    TestVideos.write(in, "matroska", "ffv1", "bgr0", 120, 64, 48, 40, true);
+    Path out = dir.resolve("out/long-x2.mkv");
+    JobDefinition def = job(in, out, "video-codec", "ffv1", "checkpoint-interval", "1",
+        "realtime", "true");
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
+        UpscaleJob.configuration(def));
+    env.getCheckpointConfig().setCheckpointInterval(300);
+    UpscaleJob.build(env, def, new FailingOnceVideoSink(new VideoSink(def.output(),
+        def.video().encoderFor(def.output()), 25)), new RejectsSink(def.reportDirectory()));
+    env.execute("video failure test");
+
+    assertTrue(FailingOnceVideoSink.FAILED.get(), "the failure happened");
+    assertTrue(FailingOnceVideoSink.WRITTEN.get() > 120, "frames were written again after the"
+        + " restore: " + FailingOnceVideoSink.WRITTEN.get());
+    assertUpscaledExactly(readAll(in), readAll(out), "nearest");
+    assertTrue(info(out).hasAudio());
+    try (Stream<Path> s = Files.list(out.getParent())) {
+      assertEquals(List.of("long-x2.mkv"), s.map(p -> p.getFileName().toString())
+          .collect(Collectors.toList()));
+    }
+  }
+}

@@ -1,0 +1,66 @@
+package dev.upsampler.testing;
+
+import dev.upsampler.image.Frame;
+import dev.upsampler.image.FrameInfo;
+import dev.upsampler.image.PixelLayout;
+import java.nio.ShortBuffer;
+import java.nio.file.Path;
+import org.bytedeco.ffmpeg.global.avutil;
+import org.bytedeco.javacv.FFmpegFrameRecorder;
+
+/** Short videos made by the tests themselves: moving patterns, optionally a sine-tone track. */
+public final class TestVideos {
+  private TestVideos() {}
+
+  /** Frame i of a w x h pattern: gradients that move with i, so every frame differs. */
+  public static Frame pattern(int i, int w, int h) {
+    byte[] px = new byte[3 * w * h];
+    for (int y = 0; y < h; y++) {
+      for (int x = 0; x < w; x++) {
+        int o = 3 * (y * w + x);
+        px[o] = (byte) (x * 255 / Math.max(1, w - 1) + 7 * i);
+        px[o + 1] = (byte) (y * 255 / Math.max(1, h - 1));
+        px[o + 2] = (byte) (((x / 8 + y / 8 + i) & 1) * 200 + 20);
+      }
+    }
+    return Frame.of8(PixelLayout.RGB24, w, h, px, FrameInfo.NONE);
+  }
+
+  /**
+   * Writes {@code frames} pattern frames at {@code fps} with an encoder and container, plus a
+   * 440 Hz mono AAC track over the same duration when {@code audio}.
+   */
+  public static void write(Path file, String container, String codec, String pixelFormat,
+      int frames, int w, int h, double fps, boolean audio) throws Exception {
+    avutil.av_log_set_level(avutil.AV_LOG_ERROR);
+    try (FFmpegFrameRecorder r = new FFmpegFrameRecorder(file.toFile(), w, h, audio ? 1 : 0)) {
+      r.setFormat(container);
+      r.setVideoCodecName(codec);
+      r.setPixelFormat(avutil.av_get_pix_fmt(pixelFormat));
+      r.setFrameRate(fps);
+      if (audio) {
+        r.setAudioCodecName("aac");
+        r.setSampleRate(48000);
+        r.setAudioBitrate(64000);
+      }
+      r.start();
+      int samplesPerFrame = (int) Math.round(48000 / fps);
+      long sample = 0;
+      java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocateDirect(3 * w * h);
+      for (int i = 0; i < frames; i++) {
+        buf.clear();
+        buf.put(pattern(i, w, h).bytes()).flip();
+        r.recordImage(w, h, org.bytedeco.javacv.Frame.DEPTH_UBYTE, 3, 3 * w,
+            avutil.AV_PIX_FMT_RGB24, buf);
+        if (audio) {
+          short[] s = new short[samplesPerFrame];
+          for (int k = 0; k < s.length; k++, sample++) {
+            s[k] = (short) (8000 * Math.sin(2 * Math.PI * 440 * sample / 48000.0));
+          }
+          r.recordSamples(48000, 1, ShortBuffer.wrap(s));
+        }
+      }
+      r.stop();
+    }
+  }
+}
