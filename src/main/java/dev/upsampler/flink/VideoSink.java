@@ -125,6 +125,7 @@ public final class VideoSink implements Sink<FrameRecord>,
     int height;
     int segments;
     long frames;
+    long lastTimestampMicros = -1;
 
     /** A copy for a checkpoint: the live object keeps changing after the snapshot. */
     StreamState copy() {
@@ -137,6 +138,7 @@ public final class VideoSink implements Sink<FrameRecord>,
       c.height = height;
       c.segments = segments;
       c.frames = frames;
+      c.lastTimestampMicros = lastTimestampMicros;
       return c;
     }
   }
@@ -201,6 +203,13 @@ public final class VideoSink implements Sink<FrameRecord>,
       }
       long ts = r.timestampMicros >= 0 ? r.timestampMicros
           : Math.round(r.sequence * 1e6 / o.state.frameRate);
+      // Jittery live timestamps can fall into the previous frame's slot: time must rise, also
+      // across segments (each has its own encoder).
+      long slot = Math.round(1e6 / o.state.frameRate);
+      if (o.state.lastTimestampMicros >= 0 && ts < o.state.lastTimestampMicros + slot) {
+        ts = o.state.lastTimestampMicros + slot;
+      }
+      o.state.lastTimestampMicros = ts;
       o.encoder.write(Frame.of8(PixelLayout.RGB24, r.width, r.height, r.data, FrameInfo.NONE),
           ts);
       o.state.frames++;
@@ -392,6 +401,7 @@ public final class VideoSink implements Sink<FrameRecord>,
         out.writeInt(s.height);
         out.writeInt(s.segments);
         out.writeLong(s.frames);
+        out.writeLong(s.lastTimestampMicros);
       }
       return b.toByteArray();
     }
@@ -412,6 +422,7 @@ public final class VideoSink implements Sink<FrameRecord>,
         s.height = in.readInt();
         s.segments = in.readInt();
         s.frames = in.readLong();
+        s.lastTimestampMicros = in.readLong();
         return s;
       }
     }

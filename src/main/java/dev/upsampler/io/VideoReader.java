@@ -160,6 +160,13 @@ public final class VideoReader implements AutoCloseable {
 
   static String cause(Throwable e) {
     String m = e.getMessage();
-    return m == null ? e.getClass().getSimpleName() : m.lines().findFirst().orElse(m);
+    if (m == null) {
+      return e.getClass().getSimpleName();
+    }
+    // JavaCV appends hints meant for its own developers; the user needs FFmpeg's reason.
+    return m.lines().findFirst().orElse(m)
+        .replace(" (Has setFormat() been called?)", "")
+        .replaceAll(" \\(For more details, make sure FFmpegLogCallback.set\\(\\) has been"
+            + " called\\.\\)", "");
   }
 }

@@ -293,4 +293,59 @@ class VideoJobITCase {
           .collect(Collectors.toList()));
     }
   }
+
+  @Test
+  void aLiveUdpStreamIsUpscaledWhileItPlays() throws Exception {
+    int port;
+    try (java.net.DatagramSocket probe = new java.net.DatagramSocket(0,
+        java.net.InetAddress.getLoopbackAddress())) {
+      port = probe.getLocalPort();
+    }
+    String url = "udp://127.0.0.1:" + port;
+    Path out = dir.resolve("live-x2.mkv");
+    JobDefinition def = job(Path.of("unused"), out, "input", url, "video-codec", "ffv1",
+        "read-timeout", "2", "reconnect-attempts", "1", "checkpoint-interval", "1");
+    assertEquals(VideoOptions.Source.LIVE, def.source());
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
+        UpscaleJob.configuration(def));
+    UpscaleJob.build(env, def);
+    var client = env.executeAsync("live test");
+
+    Thread.sleep(1500); // frames sent before the source listens are lost, as on a real network
+    int sent = 100;
+    try (org.bytedeco.javacv.FFmpegFrameRecorder r = new org.bytedeco.javacv.FFmpegFrameRecorder(
+        url + "?pkt_size=1316", 96, 64, 0)) {
+      r.setFormat("mpegts");
+      r.setVideoCodecName("mpeg4");
+      r.setPixelFormat(org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P);
+      r.setFrameRate(25);
+      r.setGopSize(10);
+      r.setVideoQuality(2);
+      r.start();
+      java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocateDirect(3 * 96 * 64);
+      long t0 = System.nanoTime();
+      for (int i = 0; i < sent; i++) {
+        buf.clear();
+        buf.put(TestVideos.pattern(i, 96, 64).bytes()).flip();
+        r.recordImage(96, 64, org.bytedeco.javacv.Frame.DEPTH_UBYTE, 3, 3 * 96,
+            org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_RGB24, buf);
+        long due = t0 + (i + 1) * 40_000_000L; // 25 fps, as a camera sends it
+        Thread.sleep(Math.max(0, (due - System.nanoTime()) / 1_000_000));
+      }
+      r.stop();
+    }
+    var result = client.getJobExecutionResult().get(60, java.util.concurrent.TimeUnit.SECONDS);
+
+    List<VideoFrame> got = readAll(out);
+    assertTrue(got.size() >= sent / 2 && got.size() <= sent, "frames received: " + got.size());
+    for (int i = 1; i < got.size(); i++) {
+      assertTrue(got.get(i).timestampMicros() > got.get(i - 1).timestampMicros(),
+          "timestamps rise at " + i);
+      assertEquals(192, got.get(i).frame().width());
+    }
+    Map<?, ?> latency = (Map<?, ?>) result.getAllAccumulatorResults().get(
+        ReorderFunction.LATENCY);
+    long measured = latency.values().stream().mapToLong(v -> ((Integer) v).longValue()).sum();
+    assertEquals(got.size(), measured, "every frame's latency measured");
+  }
 }
