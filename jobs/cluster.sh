@@ -35,7 +35,8 @@ LOGS=$CLUSTER_HOME/log
 PIDS=$CLUSTER_HOME/pid
 
 # Flink's own Java 17 flags (the env.java.opts.all default of its config.yaml, which only
-# Flink's shell scripts read), plus the Vector API for the upsampling engine.
+# Flink's shell scripts read), plus the Vector API for the upsampling engine and 32 MB G1
+# regions (raw video frames of 3-11 MB are then not humongous allocations).
 JVM_OPENS=(-XX:+IgnoreUnrecognizedVMOptions
   --add-exports=java.base/sun.net.util=ALL-UNNAMED
   --add-exports=java.rmi/sun.rmi.registry=ALL-UNNAMED
@@ -48,7 +49,7 @@ JVM_OPENS=(-XX:+IgnoreUnrecognizedVMOptions
   --add-opens=java.base/java.util.concurrent=ALL-UNNAMED
   --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED
   --add-opens=java.base/java.util.concurrent.locks=ALL-UNNAMED
-  --add-modules=jdk.incubator.vector)
+  --add-modules=jdk.incubator.vector -XX:G1HeapRegionSize=32m)
 
 SESSION_MAIN=org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint
 APPLICATION_MAIN=org.apache.flink.container.entrypoint.StandaloneApplicationClusterEntryPoint

@@ -15,13 +15,15 @@ import java.util.Optional;
  * that the JVM resolves only with {@code --add-modules jdk.incubator.vector}, and a jar manifest
  * cannot add it; so when it is missing, the launcher runs the same command once more in a child
  * JVM with the flag (same JVM options, class path and arguments), passes its output through
- * (minus the JVM's "Using incubator modules" warning) and exits with its status.
+ * (minus the JVM's "Using incubator modules" warning) and exits with its status. The child also
+ * gets 32 MB G1 regions (unless a GC flag was given), so that video frames are not humongous.
  *
  * <p>Off when {@code UPSAMPLER_RELAUNCH=false} or {@code -Dupsampler.relaunch=false}; if the
  * child cannot be started the command runs here on the scalar path.
  */
 final class VectorRelaunch {
   static final String MARK = "upsampler.relaunched";
+  static final String REGION_FLAG = "-XX:G1HeapRegionSize=32m";
   private static final String WARNING = "WARNING: Using incubator modules: jdk.incubator.vector";
 
   private VectorRelaunch() {}
@@ -42,7 +44,14 @@ final class VectorRelaunch {
     List<String> cmd = new ArrayList<>();
     cmd.add(java.get());
     cmd.add(VectorSupport.JVM_FLAG);
-    cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+    List<String> given = ManagementFactory.getRuntimeMXBean().getInputArguments();
+    if (given.stream().noneMatch(a -> a.startsWith("-XX:G1HeapRegionSize")
+        || a.startsWith("-XX:+Use"))) {
+      // Video frames are 3 to 11 MB: with G1's default regions each one is a "humongous"
+      // allocation; 32 MB regions keep them ordinary (measured: 720p->1440p video +15% frames/s).
+      cmd.add(REGION_FLAG);
+    }
+    cmd.addAll(given);
     cmd.add("-D" + MARK + "=true");
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));

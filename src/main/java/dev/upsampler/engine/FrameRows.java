@@ -101,6 +101,10 @@ final class FrameRows {
     int o = dstOff;
     int remaining = len;
     int run = s - phase;
+    if (channels == 1) {
+      expandPlane(d, p, ps, run, s, len, dst, o);
+      return;
+    }
     while (remaining > 0) {
       int r = Math.min(run, remaining);
       if (channels == 3) {
@@ -121,6 +125,42 @@ final class FrameRows {
       }
       remaining -= r;
       run = s;
+      p += ps;
+    }
+  }
+
+  /**
+   * {@link #expandBytes} for one channel (a gray image, a video plane): the hot loop of 8-bit
+   * planar upscaling, kept flat so that the JIT unrolls it (x2 has its own loop).
+   */
+  private static void expandPlane(byte[] d, int p, int ps, int firstRun, int s, int len,
+      float[] dst, int o) {
+    int r = Math.min(firstRun, len);
+    float v = d[p] & 0xff;
+    for (int q = 0; q < r; q++) {
+      dst[o++] = v;
+    }
+    p += ps;
+    int remaining = len - r;
+    if (s == 2 && ps == 1) {
+      int pairs = remaining >> 1;
+      for (int i = 0; i < pairs; i++) {
+        float x = d[p + i] & 0xff;
+        dst[o + 2 * i] = x;
+        dst[o + 2 * i + 1] = x;
+      }
+      if ((remaining & 1) != 0) {
+        dst[o + 2 * pairs] = d[p + pairs] & 0xff;
+      }
+      return;
+    }
+    while (remaining > 0) {
+      r = Math.min(s, remaining);
+      v = d[p] & 0xff;
+      for (int q = 0; q < r; q++) {
+        dst[o++] = v;
+      }
+      remaining -= r;
       p += ps;
     }
   }

@@ -3,7 +3,8 @@ package dev.upsampler.flink;
 /**
  * A frame as the job carries it: where it comes from and its pixels, either encoded (an image
  * file going in, an encoded image coming out: cheaper to ship than raw pixels) or raw RGB24 when
- * {@code width > 0} (decoded video frames, and upscaled frames bound for a video encoder).
+ * {@code width > 0} (decoded video frames, and upscaled frames bound for a video encoder;
+ * RGB24, or planar 4:2:0 when {@code yuv}).
  * Two kinds carry no picture: an end-of-stream marker (after a stream's last frame, so the video
  * sink can finish the file) and a skip marker (a frame dropped or rejected, so the per-stream
  * ordering moves on at once instead of waiting for it).
@@ -25,6 +26,8 @@ public class FrameRecord {
   /** Raw frames: width and height in pixels (0 for encoded data). */
   public int width;
   public int height;
+  /** Raw frames: planar 4:2:0 (as decoders deliver it) instead of interleaved RGB24. */
+  public boolean yuv;
   /** The source's nominal frame rate (video), 0 when not a video. */
   public double frameRate;
   /** Where the stream comes from (video file path or URL: the audio is copied from there). */

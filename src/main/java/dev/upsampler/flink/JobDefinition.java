@@ -170,6 +170,23 @@ public record JobDefinition(
     return dev.upsampler.io.VideoSettings.isVideoPath(output);
   }
 
+  /**
+   * True when decoded video can stay planar 4:2:0 from decoder to encoder: a 4:2:0 video output
+   * and a per-channel kernel (chroma planes then get the same kernel, or bicubic in y mode, as
+   * FFmpeg's scaler does). Otherwise frames travel as RGB.
+   */
+  public boolean yuvFrames() {
+    if (!videoOutput()) {
+      return false;
+    }
+    try {
+      return video.encoderFor(output).effectivePixelFormat().equals("yuv420p")
+          && KernelFiles.resolve(kernel, scaleYx()).perChannel();
+    } catch (IOException e) {
+      return false; // validate() has already refused such a definition
+    }
+  }
+
   /** Where the rejects report goes: the output folder, or a video output's folder. */
   public String reportDirectory() {
     if (!videoOutput()) {

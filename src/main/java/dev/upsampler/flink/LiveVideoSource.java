@@ -52,10 +52,13 @@ public final class LiveVideoSource
 
   private final String url;
   private final VideoOptions options;
+  private final boolean yuv;
 
-  public LiveVideoSource(String url, VideoOptions options) {
+  /** @param yuv decode to planar 4:2:0 (for a 4:2:0 video output), else RGB */
+  public LiveVideoSource(String url, VideoOptions options, boolean yuv) {
     this.url = url;
     this.options = options;
+    this.yuv = yuv;
   }
 
   /** The stream name for a URL: host and port, or the path's last part. */
@@ -128,7 +131,7 @@ public final class LiveVideoSource
 
   @Override
   public SourceReader<FrameRecord, Split> createReader(SourceReaderContext context) {
-    return new Reader(context, options, streamOf(url));
+    return new Reader(context, options, streamOf(url), yuv);
   }
 
   /** The URL and where the stream stands: next sequence number, last timestamp emitted. */
@@ -208,6 +211,7 @@ public final class LiveVideoSource
     private final SourceReaderContext context;
     private final VideoOptions options;
     private final String stream;
+    private final boolean yuv;
     private final ArrayDeque<FrameRecord> queue = new ArrayDeque<>();
     private final Counter dropped;
     private final Counter reconnects;
@@ -220,10 +224,11 @@ public final class LiveVideoSource
     private long nextSequence;
     private long lastTimestamp = -1;
 
-    Reader(SourceReaderContext context, VideoOptions options, String stream) {
+    Reader(SourceReaderContext context, VideoOptions options, String stream, boolean yuv) {
       this.context = context;
       this.options = options;
       this.stream = stream;
+      this.yuv = yuv;
       var g = context.metricGroup().addGroup("upsampler");
       dropped = g.counter("framesDropped");
       reconnects = g.counter("reconnects");
@@ -298,7 +303,7 @@ public final class LiveVideoSource
       while (!closed) {
         boolean gotFrames = false;
         try (VideoReader reader = VideoReader.open(url,
-            Duration.ofSeconds(options.readTimeoutSeconds()))) {
+            Duration.ofSeconds(options.readTimeoutSeconds()), yuv)) {
           LOG.info("live: {} (next frame {})", reader.info(), sequence);
           boolean first = true;
           for (VideoFrame f; !closed && (f = reader.next()) != null; ) {
@@ -365,9 +370,7 @@ public final class LiveVideoSource
       r.outputName = stream;
       r.origin = url;
       r.frameRate = fps;
-      r.width = f.frame().width();
-      r.height = f.frame().height();
-      r.data = f.frame().bytes();
+      Raw.fill(r, f.frame());
       r.ingestMillis = System.currentTimeMillis();
       return r;
     }

@@ -3,7 +3,6 @@ package dev.upsampler.flink;
 import dev.upsampler.engine.Parallelism;
 import dev.upsampler.image.ColorMode;
 import dev.upsampler.image.Frame;
-import dev.upsampler.image.FrameInfo;
 import dev.upsampler.image.PixelLayout;
 import dev.upsampler.image.Upscaler;
 import dev.upsampler.io.ImageCodecs;
@@ -145,8 +144,7 @@ public class UpscaleFunction extends ProcessFunction<FrameRecord, FrameRecord> {
       throw new IOException(r.origin + ": frame " + r.sequence + " is " + r.width + "x"
           + r.height + ", above max-pixels " + def.maxPixels());
     }
-    Frame up = upscaler.apply(Frame.of8(PixelLayout.RGB24, r.width, r.height, r.data,
-        FrameInfo.NONE));
+    Frame up = upscaler.apply(Raw.frame(r));
     FrameRecord o = r.derive();
     if (def.videoOutput()) {
       return raw(o, up);
@@ -160,13 +158,11 @@ public class UpscaleFunction extends ProcessFunction<FrameRecord, FrameRecord> {
   }
 
   private FrameRecord raw(FrameRecord o, Frame up) throws IOException {
-    if (up.layout() != PixelLayout.RGB24) {
-      throw new IOException(o.sourceName + ": " + up.layout() + " frames cannot go into a"
-          + " video (RGB only)");
+    if (up.layout() != PixelLayout.RGB24 && up.layout() != PixelLayout.YUV420P) {
+      throw new IOException(o.sourceName + ": " + up.layout().id() + " frames cannot go into a"
+          + " video (8-bit RGB only)");
     }
-    o.width = up.width();
-    o.height = up.height();
-    o.data = up.bytes();
+    Raw.fill(o, up);
     pixels.inc((long) up.width() * up.height());
     return o;
   }

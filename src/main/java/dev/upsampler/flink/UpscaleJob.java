@@ -53,17 +53,22 @@ public final class UpscaleJob {
   public static void build(StreamExecutionEnvironment env, JobDefinition def,
       Sink<FrameRecord> frames, Sink<Reject> rejects) {
     boolean sequences = def.source() != VideoOptions.Source.IMAGES;
-    SingleOutputStreamOperator<FrameRecord> upscaled = source(env, def)
+    DataStream<FrameRecord> in = source(env, def);
+    if (sequences && def.parallelism() > 1) {
+      in = in.rebalance(); // one video (one split) still keeps every upscaling subtask busy
+    }
+    SingleOutputStreamOperator<FrameRecord> upscaled = in
         .process(new UpscaleFunction(def)).name("upscale " + def.kernel() + " x" + def.scale())
         .setParallelism(def.parallelism());
     // Frames of one stream leave in sequence order, whatever subtask upscaled them. Video
-    // frames are raw, so fewer wait in the buffer.
+    // frames are raw, so fewer wait in the buffer; the video sink is one writer, and the
+    // ordering beside it (chained: raw frames are not shipped twice).
+    int sinkParallelism = def.videoOutput() ? 1 : def.parallelism();
     upscaled.keyBy(r -> r.streamId)
         .process(new ReorderFunction(sequences ? VIDEO_REORDER_BUFFER : REORDER_BUFFER,
             REORDER_STALL_MILLIS, sequences ? 0 : -1))
-        .name("reorder per stream").setParallelism(def.parallelism())
-        .sinkTo(frames).name("write " + def.output())
-        .setParallelism(def.videoOutput() ? 1 : def.parallelism());
+        .name("reorder per stream").setParallelism(sinkParallelism)
+        .sinkTo(frames).name("write " + def.output()).setParallelism(sinkParallelism);
     upscaled.getSideOutput(UpscaleFunction.REJECTS).sinkTo(rejects).name("rejects report")
         .setParallelism(1);
   }
@@ -72,10 +77,11 @@ public final class UpscaleJob {
       JobDefinition def) {
     switch (def.source()) {
       case LIVE:
-        return env.fromSource(new LiveVideoSource(def.input(), def.video()),
+        return env.fromSource(new LiveVideoSource(def.input(), def.video(), def.yuvFrames()),
             WatermarkStrategy.noWatermarks(), "live: " + def.input()).setParallelism(1);
       case VIDEO:
-        return env.fromSource(files(def, new VideoFileFormat(def.video().realtime()),
+        return env.fromSource(files(def, new VideoFileFormat(def.video().realtime(),
+            def.yuvFrames()),
             MediaFileFilter.videos()), WatermarkStrategy.noWatermarks(), "video: " + def.input());
       default:
         return env.fromSource(files(def, new ImageFileFormat(MAX_FILE_BYTES),

@@ -29,9 +29,12 @@ public final class VideoFileFormat implements BulkFormat<FrameRecord, FileSource
   private static final long serialVersionUID = 1L;
   private static final Logger LOG = LoggerFactory.getLogger(VideoFileFormat.class);
   private final boolean realtime;
+  private final boolean yuv;
 
-  public VideoFileFormat(boolean realtime) {
+  /** @param yuv decode to planar 4:2:0 (for a 4:2:0 video output), else RGB */
+  public VideoFileFormat(boolean realtime, boolean yuv) {
     this.realtime = realtime;
+    this.yuv = yuv;
   }
 
   @Override
@@ -75,8 +78,9 @@ public final class VideoFileFormat implements BulkFormat<FrameRecord, FileSource
     private final String stream;
     private long emitted;
     private VideoReader video;
-    private boolean done;
-    private int reportedErrors;
+    private boolean ended;
+    private boolean finished;
+    private boolean errorsReported;
     private long wallStart = -1;
     private long firstTimestamp;
 
@@ -89,12 +93,8 @@ public final class VideoFileFormat implements BulkFormat<FrameRecord, FileSource
 
     @Override
     public RecordIterator<FrameRecord> readBatch() throws IOException {
-      if (done) {
-        return null;
-      }
       FrameRecord r = nextRecord();
       if (r == null) {
-        done = true;
         return null;
       }
       emitted++;
@@ -103,55 +103,49 @@ public final class VideoFileFormat implements BulkFormat<FrameRecord, FileSource
       return it;
     }
 
+    /** Frames, then (if any) a report of what could not be decoded, then the end marker. */
     private FrameRecord nextRecord() throws IOException {
+      if (finished) {
+        return null;
+      }
       if (video == null) {
         try {
-          video = VideoReader.open(location, Duration.ZERO);
+          video = VideoReader.open(location, Duration.ZERO, yuv);
         } catch (IOException e) {
+          finished = true;
           return emitted == 0 ? error(e.getMessage()) : null;
         }
         LOG.info("decoding {} (resuming after {} records)", video.info(), emitted);
-        for (long i = 0; i < emitted; i++) {
-          if (!video.skip()) {
-            break; // the end marker was the last record emitted
+        for (long i = 0; i < emitted && video.skip(); i++) {
+          // decoded, not converted: back to where the checkpoint was
+        }
+      }
+      if (!ended) {
+        try {
+          VideoFrame f = video.next();
+          if (f != null) {
+            pace(f.timestampMicros());
+            FrameRecord r = base(f.index());
+            r.timestampMicros = f.timestampMicros();
+            Raw.fill(r, f.frame());
+            return r;
           }
+        } catch (IOException e) {
+          // The stream cannot go on (a resolution change, a broken file): report, then end.
+          ended = true;
+          return error(e.getMessage());
         }
+        ended = true;
       }
-      VideoFrame f;
-      try {
-        f = video.next();
-      } catch (IOException e) {
-        f = null;
-        LOG.warn("{}", e.getMessage());
+      if (video.decodeErrors() > 0 && !errorsReported) {
+        errorsReported = true;
+        return error(location + ": " + video.decodeErrors() + " frame(s) could not be decoded"
+            + " and were skipped");
       }
-      int errors = video.decodeErrors();
-      if (f == null) {
-        if (errors > reportedErrors) {
-          reportedErrors = errors;
-          FrameRecord bad = error(location + ": " + errors + " frame(s) could not be decoded and"
-              + " were skipped");
-          bad.sequence = -1;
-          return bad; // reported once; the end marker follows
-        }
-        if (done) {
-          return null;
-        }
-        done = true;
-        FrameRecord end = base(emittedFrames());
-        end.endOfStream = true;
-        return end;
-      }
-      pace(f.timestampMicros());
-      FrameRecord r = base(f.index());
-      r.timestampMicros = f.timestampMicros();
-      r.width = f.frame().width();
-      r.height = f.frame().height();
-      r.data = f.frame().bytes();
-      return r;
-    }
-
-    private long emittedFrames() {
-      return emitted - (reportedErrors > 0 ? 1 : 0);
+      finished = true;
+      FrameRecord end = base(video.framesRead());
+      end.endOfStream = true;
+      return end;
     }
 
     /** With realtime, waits until this frame's time has come on the wall clock. */
@@ -187,10 +181,10 @@ public final class VideoFileFormat implements BulkFormat<FrameRecord, FileSource
       return r;
     }
 
+    /** A record that reports a problem (a reject); it has no place in the sequence. */
     private FrameRecord error(String message) {
       FrameRecord r = base(-1);
       r.error = message;
-      done = video == null;
       return r;
     }
 

@@ -1,8 +1,5 @@
 package dev.upsampler.flink;
 
-import dev.upsampler.image.Frame;
-import dev.upsampler.image.FrameInfo;
-import dev.upsampler.image.PixelLayout;
 import dev.upsampler.io.VideoMuxer;
 import dev.upsampler.io.VideoSettings;
 import dev.upsampler.io.VideoWriter;
@@ -210,8 +207,7 @@ public final class VideoSink implements Sink<FrameRecord>,
         ts = o.state.lastTimestampMicros + slot;
       }
       o.state.lastTimestampMicros = ts;
-      o.encoder.write(Frame.of8(PixelLayout.RGB24, r.width, r.height, r.data, FrameInfo.NONE),
-          ts);
+      o.encoder.write(Raw.frame(r), ts);
       o.state.frames++;
       encoded.inc();
     }

@@ -76,8 +76,7 @@ public final class Upscaler {
   public Frame apply(Frame in) {
     PixelLayout layout = in.layout();
     if (layout == PixelLayout.YUV420P) {
-      throw new IllegalArgumentException("yuv420p frames are carried, not upscaled, yet: "
-          + in.info().sourceName());
+      return applyYuv420(in);
     }
     int[] size = outputSize(in.width(), in.height());
     checkMemory(in, size);
@@ -109,6 +108,51 @@ public final class Upscaler {
       unpremultiply(y, colors, max);
     }
     return Frame.fromTensor(y, layout, in.info());
+  }
+
+  /**
+   * A planar 4:2:0 frame, as video decoders deliver it: Y by the kernel, Cb and Cr by the kernel
+   * at their own (half) size, or by bicubic in {@code y} mode, as FFmpeg's scaler treats them.
+   * No colour conversion, half the samples of RGB. Even sizes and a kernel whose output is
+   * {@code scale x input} on both planes (the built-in kernels) are required.
+   */
+  public boolean canApplyYuv420(int width, int height) {
+    if (!kernel.perChannel() || width % 2 != 0 || height % 2 != 0) {
+      return false;
+    }
+    int[] luma = outputSize(width, height);
+    int[] chroma = outputSize(width / 2, height / 2);
+    return luma[0] == 2 * chroma[0] && luma[1] == 2 * chroma[1];
+  }
+
+  private Frame applyYuv420(Frame in) {
+    int w = in.width();
+    int h = in.height();
+    if (!canApplyYuv420(w, h)) {
+      throw new IllegalArgumentException("yuv420p frames need even sizes and a per-channel"
+          + " kernel that scales both planes alike; got " + w + "x" + h + " with "
+          + kernel.name());
+    }
+    int[] size = outputSize(w, h);
+    checkMemory(in, size);
+    int outW = size[0];
+    int outH = size[1];
+    byte[] src = in.bytes();
+    byte[] dst = new byte[outW * outH + 2 * (outW / 2) * (outH / 2)];
+    ConvTranspose luma = layer(1);
+    ConvTranspose chroma = mode == ColorMode.Y ? chromaBicubic : luma;
+    luma.apply(plane8(src, 0, w, h), plane8(dst, 0, outW, outH), par);
+    int cin = (w / 2) * (h / 2);
+    int cout = (outW / 2) * (outH / 2);
+    for (int p = 0; p < 2; p++) {
+      chroma.apply(plane8(src, w * h + p * cin, w / 2, h / 2),
+          plane8(dst, outW * outH + p * cout, outW / 2, outH / 2), par);
+    }
+    return Frame.of8(PixelLayout.YUV420P, outW, outH, dst, in.info());
+  }
+
+  private static dev.upsampler.engine.U8Image plane8(byte[] data, int offset, int w, int h) {
+    return new dev.upsampler.engine.U8Image(data, offset, 1, h, w, w * h, w, 1);
   }
 
   private void upscaleColors(Tensor t, Tensor y, int colors) {

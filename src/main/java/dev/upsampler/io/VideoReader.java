@@ -26,13 +26,15 @@ public final class VideoReader implements AutoCloseable {
   private final String source;
   private final FFmpegFrameGrabber grabber;
   private final VideoInfo info;
+  private final boolean yuv;
   private long index;
   private int decodeErrors;
 
-  private VideoReader(String source, FFmpegFrameGrabber grabber, VideoInfo info) {
+  private VideoReader(String source, FFmpegFrameGrabber grabber, VideoInfo info, boolean yuv) {
     this.source = source;
     this.grabber = grabber;
     this.info = info;
+    this.yuv = yuv;
   }
 
   /** Opens a local file. */
@@ -43,17 +45,20 @@ public final class VideoReader implements AutoCloseable {
     if (Files.size(file) == 0) {
       throw new InvalidInputException(file, "empty file (0 bytes), not a video");
     }
-    return open(file.toString(), Duration.ZERO);
+    return open(file.toString(), Duration.ZERO, false);
   }
 
   /**
    * Opens a file path or URL. For network sources {@code timeout} bounds how long a read may wait
-   * for data (0: FFmpeg's default).
+   * for data (0: FFmpeg's default). Frames come as RGB24, or with {@code yuv} as planar 4:2:0
+   * (what most video decoders produce, so usually no conversion at all), for sources of even
+   * size; odd-sized ones stay RGB.
    */
-  public static VideoReader open(String source, Duration timeout) throws IOException {
+  public static VideoReader open(String source, Duration timeout, boolean yuv)
+      throws IOException {
     FfmpegLog.errorsOnly();
     FFmpegFrameGrabber g = new FFmpegFrameGrabber(source);
-    g.setPixelFormat(avutil.AV_PIX_FMT_RGB24);
+    g.setPixelFormat(yuv ? avutil.AV_PIX_FMT_YUV420P : avutil.AV_PIX_FMT_RGB24);
     if (!timeout.isZero()) {
       String micros = Long.toString(timeout.toNanos() / 1000);
       g.setOption("rw_timeout", micros); // most protocols
@@ -73,16 +78,26 @@ public final class VideoReader implements AutoCloseable {
       closeQuietly(g);
       throw new IOException(source + ": has no video stream");
     }
+    boolean planar = yuv && g.getImageWidth() % 2 == 0 && g.getImageHeight() % 2 == 0;
+    if (yuv && !planar) {
+      closeQuietly(g); // odd sizes have no exact 4:2:0 layout: decode as RGB instead
+      return open(source, timeout, false);
+    }
     long frames = g.getLengthInVideoFrames();
     VideoInfo info = new VideoInfo(source, g.getFormat(), g.getVideoCodecName(),
         g.getImageWidth(), g.getImageHeight(), g.getVideoFrameRate(),
         frames > 0 && frames < Integer.MAX_VALUE ? frames : -1, g.getLengthInTime(),
         g.hasAudio(), g.hasAudio() ? g.getAudioCodecName() : null);
-    return new VideoReader(source, g, info);
+    return new VideoReader(source, g, info, planar);
   }
 
   public VideoInfo info() {
     return info;
+  }
+
+  /** Frames returned or skipped so far (the index of the next one). */
+  public long framesRead() {
+    return index;
   }
 
   /** Frames that failed to decode and were skipped so far. */
@@ -96,7 +111,7 @@ public final class VideoReader implements AutoCloseable {
     if (f == null) {
       return null;
     }
-    Frame copy = copyRgb(f);
+    Frame copy = yuv ? copyYuv(f) : copyRgb(f);
     return new VideoFrame(copy, index++, f.timestamp);
   }
 
@@ -125,14 +140,35 @@ public final class VideoReader implements AutoCloseable {
     }
   }
 
-  private Frame copyRgb(org.bytedeco.javacv.Frame f) throws IOException {
-    int w = f.imageWidth;
-    int h = f.imageHeight;
-    if (w != info.width() || h != info.height()) {
+  private void checkSize(org.bytedeco.javacv.Frame f) throws IOException {
+    if (f.imageWidth != info.width() || f.imageHeight != info.height()) {
       throw new IOException(source + ": the resolution changed from " + info.width() + "x"
-          + info.height() + " to " + w + "x" + h + " at frame " + index
+          + info.height() + " to " + f.imageWidth + "x" + f.imageHeight + " at frame " + index
           + "; one output video needs one size (split the input at that point)");
     }
+  }
+
+  /** Planar 4:2:0: JavaCV packs Y, then Cb, then Cr, rows without padding. */
+  private Frame copyYuv(org.bytedeco.javacv.Frame f) throws IOException {
+    checkSize(f);
+    int w = f.imageWidth;
+    int h = f.imageHeight;
+    if (f.imageStride != w) {
+      throw new IOException(source + ": unexpected 4:2:0 row stride " + f.imageStride + " for"
+          + " width " + w);
+    }
+    byte[] px = new byte[w * h + 2 * (w / 2) * (h / 2)];
+    ByteBuffer b = ((ByteBuffer) f.image[0]).duplicate();
+    b.limit(b.capacity());
+    b.get(0, px, 0, px.length);
+    return Frame.of8(PixelLayout.YUV420P, w, h, px,
+        new FrameInfo("", index, f.timestamp, source));
+  }
+
+  private Frame copyRgb(org.bytedeco.javacv.Frame f) throws IOException {
+    checkSize(f);
+    int w = f.imageWidth;
+    int h = f.imageHeight;
     // Channels from the pixel format we asked for, not f.imageChannels (stride / width, which
     // is wrong when rows are padded); rows are f.imageStride bytes apart.
     int row = 3 * w;

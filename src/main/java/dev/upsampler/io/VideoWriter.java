@@ -62,6 +62,7 @@ public final class VideoWriter implements AutoCloseable {
     if (s.gop() > 0) {
       r.setGopSize(s.gop());
     }
+    r.setVideoOption("threads", "auto"); // FFmpeg encodes on one thread unless told
     if (s.codec().equals("libvpx-vp9")) {
       r.setVideoOption("deadline", "realtime");
       r.setVideoOption("cpu-used", "8");
@@ -80,21 +81,31 @@ public final class VideoWriter implements AutoCloseable {
     return new VideoWriter(path, r, width, height, fps);
   }
 
-  /** Encodes one RGB24 frame shown at {@code timestampMicros}. */
+  /** Encodes one frame (RGB24, or planar 4:2:0 of even size) shown at {@code timestampMicros}. */
   public void write(Frame f, long timestampMicros) throws IOException {
-    if (f.layout() != PixelLayout.RGB24 || f.width() != width || f.height() != height) {
-      throw new IOException(path + ": expected " + width + "x" + height + " RGB24 frames, got "
-          + f.width() + "x" + f.height() + " " + f.layout());
+    boolean yuv = f.layout() == PixelLayout.YUV420P && width % 2 == 0 && height % 2 == 0;
+    if (!(yuv || f.layout() == PixelLayout.RGB24) || f.width() != width
+        || f.height() != height) {
+      throw new IOException(path + ": expected " + width + "x" + height + " RGB24 or yuv420p"
+          + " frames, got " + f.width() + "x" + f.height() + " " + f.layout());
     }
     long n = Math.round(timestampMicros * fps / 1e6);
     if (n <= lastFrameNumber) {
       n = lastFrameNumber + 1; // never two frames in one slot: the muxer needs rising times
     }
-    fill(f.bytes());
     try {
       recorder.setFrameNumber((int) n);
-      recorder.recordImage(even(width), even(height), org.bytedeco.javacv.Frame.DEPTH_UBYTE, 3,
-          3 * even(width), avutil.AV_PIX_FMT_RGB24, pixels);
+      if (yuv) {
+        // Straight to a 4:2:0 encoder without a conversion.
+        pixels.clear();
+        pixels.put(f.bytes()).flip();
+        recorder.recordImage(width, height, org.bytedeco.javacv.Frame.DEPTH_UBYTE, 1, width,
+            avutil.AV_PIX_FMT_YUV420P, pixels);
+      } else {
+        fill(f.bytes());
+        recorder.recordImage(even(width), even(height), org.bytedeco.javacv.Frame.DEPTH_UBYTE,
+            3, 3 * even(width), avutil.AV_PIX_FMT_RGB24, pixels);
+      }
     } catch (FrameRecorder.Exception | RuntimeException e) {
       throw new IOException(path + ": encoding frame " + frames + " failed ("
           + VideoReader.cause(e) + ")", e);

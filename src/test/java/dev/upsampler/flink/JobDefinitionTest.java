@@ -30,6 +30,31 @@ class JobDefinitionTest {
     assertEquals(1, images.parallelism());
   }
 
+  @Test
+  void shippedVideoDefinitionsLoadAndSayWhatTheyRead() throws IOException {
+    JobDefinition video = JobDefinition.load(Path.of("jobs/video.yaml"), Map.of());
+    assertEquals(VideoOptions.Source.VIDEO, video.source());
+    assertTrue(video.videoOutput());
+    assertTrue(video.yuvFrames(), "mpeg4 is 4:2:0 and bicubic is per channel");
+    JobDefinition frames = JobDefinition.load(Path.of("jobs/video-frames.yaml"), Map.of());
+    assertEquals(VideoOptions.Source.VIDEO, frames.source());
+    assertTrue(!frames.videoOutput() && !frames.yuvFrames());
+    JobDefinition live = JobDefinition.load(Path.of("jobs/live.yaml"), Map.of());
+    assertEquals(VideoOptions.Source.LIVE, live.source());
+    assertTrue(live.video().dropWhenLate());
+    JobDefinition lossless = JobDefinition.load(Path.of("jobs/video.yaml"),
+        Map.of("output", dir.resolve("x.mkv").toString(), "video-codec", "ffv1"));
+    assertTrue(!lossless.yuvFrames(), "ffv1 keeps RGB exactly");
+  }
+
+  @Test
+  void refusesAnUnknownEncoderBeforeAnyFrameIsRead() throws IOException {
+    InvalidInputException e = assertThrows(InvalidInputException.class,
+        () -> JobDefinition.load(Path.of("jobs/video.yaml"),
+            Map.of("output", dir.resolve("x.mp4").toString(), "video-codec", "libx264")));
+    assertTrue(e.getMessage().contains("unknown video encoder 'libx264'"), e.getMessage());
+  }
+
   @ParameterizedTest
   @CsvSource(delimiter = '|', value = {
       "kernel: sharpest          | unknown kernel 'sharpest'",
@@ -39,6 +64,11 @@ class JobDefinitionTest {
       "parallelism: 0            | parallelism and threads must be >= 1",
       "colour: rgb               | unknown setting 'colour'",
       "format: gif               | unknown output format 'gif'",
+      "overload: sometimes       | overload must be backpressure or drop",
+      "bitrate: fast             | bitrate must be bits/s like 8M or 2500k",
+      "realtime: often           | realtime must be true or false",
+      "source: camera            | source must be auto, images, video or live",
+      "gop: -1                   | gop >= 0",
   })
   void refusesBadSettingsNamingThem(String line, String cause) throws IOException {
     Path in = Files.createDirectories(dir.resolve("in"));

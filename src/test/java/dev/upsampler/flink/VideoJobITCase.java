@@ -141,7 +141,9 @@ class VideoJobITCase {
           got.get(i).frame(), 0);
       double next = dev.upsampler.image.Quality.psnrRgb(up.apply(src.get((i + 7) % 50).frame()),
           got.get(i).frame(), 0);
-      assertTrue(same > 28 && same > next + 3, "frame " + i + ": " + same + " vs " + next);
+      // Lossy twice (mpeg4 in, mpeg4 out) with 4:2:0 chroma on a sharp synthetic checkerboard:
+      // ~28 dB against the RGB-path reference; another frame scores ~7 dB.
+      assertTrue(same > 25 && same > next + 10, "frame " + i + ": " + same + " vs " + next);
     }
   }
 
@@ -191,6 +193,26 @@ class VideoJobITCase {
     String report = Files.readString(dir.resolve("out").resolve(RejectsSink.FILE));
     assertTrue(report.contains("b.mkv: cannot be opened as a video"), report);
     assertTrue(report.contains("c.mp4"), report);
+  }
+
+  @Test
+  void aResolutionChangeMidStreamEndsTheStreamWithAReport() throws Exception {
+    Path a = dir.resolve("a.ts");
+    Path b = dir.resolve("b.ts");
+    TestVideos.write(a, "mpegts", "mpeg4", "yuv420p", 20, 64, 48, 25, false);
+    TestVideos.write(b, "mpegts", "mpeg4", "yuv420p", 20, 96, 64, 25, false);
+    Path in = dir.resolve("changing.ts"); // MPEG-TS concatenates byte for byte
+    byte[] joined = new byte[(int) (Files.size(a) + Files.size(b))];
+    System.arraycopy(Files.readAllBytes(a), 0, joined, 0, (int) Files.size(a));
+    System.arraycopy(Files.readAllBytes(b), 0, joined, (int) Files.size(a), (int) Files.size(b));
+    Files.write(in, joined);
+    Path out = dir.resolve("changing-x2.mp4");
+    run(job(in, out));
+    List<VideoFrame> got = readAll(out);
+    assertTrue(got.size() >= 15 && got.size() <= 20, "the first part: " + got.size());
+    assertEquals(128, got.get(0).frame().width());
+    String report = Files.readString(dir.resolve(RejectsSink.FILE));
+    assertTrue(report.contains("the resolution changed from 64x48 to 96x64"), report);
   }
 
   /** The real video sink, except that its writer throws once, after the 70th frame. */
