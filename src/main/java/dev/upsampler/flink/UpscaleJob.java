@@ -26,8 +26,13 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 public final class UpscaleJob {
   /** Frames one stream may hold back waiting for an earlier one. */
   static final int REORDER_BUFFER = 256;
-  /** The same for raw video frames (a 1440p frame is 11 MB). */
-  static final int VIDEO_REORDER_BUFFER = 32;
+  /** The same for raw video frames (a 1440p frame is 5.5 to 11 MB). */
+  static final int VIDEO_REORDER_BUFFER = 64;
+  /**
+   * Video sources number every frame and leave a marker for each one dropped or rejected, so a
+   * gap only means a frame is late, held up by backpressure (seen: more than 2 s): wait long.
+   */
+  static final long VIDEO_REORDER_STALL_MILLIS = 60_000;
   /** How long a stream waits for a missing frame before stepping over it. */
   static final long REORDER_STALL_MILLIS = 2000;
 
@@ -65,8 +70,9 @@ public final class UpscaleJob {
     // ordering beside it (chained: raw frames are not shipped twice).
     int sinkParallelism = def.videoOutput() ? 1 : def.parallelism();
     upscaled.keyBy(r -> r.streamId)
-        .process(new ReorderFunction(sequences ? VIDEO_REORDER_BUFFER : REORDER_BUFFER,
-            REORDER_STALL_MILLIS, sequences ? 0 : -1))
+        .process(sequences
+            ? new ReorderFunction(VIDEO_REORDER_BUFFER, VIDEO_REORDER_STALL_MILLIS, 0)
+            : new ReorderFunction(REORDER_BUFFER, REORDER_STALL_MILLIS, -1))
         .name("reorder per stream").setParallelism(sinkParallelism)
         .sinkTo(frames).name("write " + def.output()).setParallelism(sinkParallelism);
     upscaled.getSideOutput(UpscaleFunction.REJECTS).sinkTo(rejects).name("rejects report")

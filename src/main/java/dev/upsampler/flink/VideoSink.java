@@ -123,6 +123,7 @@ public final class VideoSink implements Sink<FrameRecord>,
     int segments;
     long frames;
     long lastTimestampMicros = -1;
+    long lastSequence = -1;
 
     /** A copy for a checkpoint: the live object keeps changing after the snapshot. */
     StreamState copy() {
@@ -136,6 +137,7 @@ public final class VideoSink implements Sink<FrameRecord>,
       c.segments = segments;
       c.frames = frames;
       c.lastTimestampMicros = lastTimestampMicros;
+      c.lastSequence = lastSequence;
       return c;
     }
   }
@@ -182,6 +184,14 @@ public final class VideoSink implements Sink<FrameRecord>,
         finish(r.streamId, o);
         return;
       }
+      if (r.sequence <= o.state.lastSequence) {
+        // Later frames are already encoded: putting this one at the end would be worse than
+        // leaving its time slot empty.
+        refused.inc();
+        LOG.warn("{}: frame {} arrived after frame {} was written; left out", o.state.target,
+            r.sequence, o.state.lastSequence);
+        return;
+      }
       if (o.state.width == 0) {
         o.state.width = r.width;
         o.state.height = r.height;
@@ -207,6 +217,7 @@ public final class VideoSink implements Sink<FrameRecord>,
         ts = o.state.lastTimestampMicros + slot;
       }
       o.state.lastTimestampMicros = ts;
+      o.state.lastSequence = r.sequence;
       o.encoder.write(Raw.frame(r), ts);
       o.state.frames++;
       encoded.inc();
@@ -398,6 +409,7 @@ public final class VideoSink implements Sink<FrameRecord>,
         out.writeInt(s.segments);
         out.writeLong(s.frames);
         out.writeLong(s.lastTimestampMicros);
+        out.writeLong(s.lastSequence);
       }
       return b.toByteArray();
     }
@@ -419,6 +431,7 @@ public final class VideoSink implements Sink<FrameRecord>,
         s.segments = in.readInt();
         s.frames = in.readLong();
         s.lastTimestampMicros = in.readLong();
+        s.lastSequence = in.readLong();
         return s;
       }
     }
