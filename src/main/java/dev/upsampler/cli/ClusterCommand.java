@@ -45,6 +45,16 @@ final class ClusterCommand implements Runnable {
     }
   }
 
+  /** Follows a job with progress on stderr until it ends (or the minutes pass), then reports. */
+  static int follow(BaseCommand cmd, FlinkRestClient rest, String jobId, int timeoutMinutes)
+      throws Exception {
+    Duration timeout = timeoutMinutes > 0 ? Duration.ofMinutes(timeoutMinutes)
+        : Duration.ofDays(365);
+    JobOutcome o = new JobWatcher(rest, Duration.ofSeconds(1))
+        .follow(jobId, timeout, line -> cmd.err().println("  " + line));
+    return report(cmd, o);
+  }
+
   /** Reports a finished job and turns its state into an exit status. */
   static int report(BaseCommand cmd, JobOutcome o) {
     cmd.out().printf(Locale.ROOT, "job %s %s in %.1f s: %s%n", o.jobId(), o.state(), o.seconds(),
@@ -93,11 +103,7 @@ final class ClusterCommand implements Runnable {
       if (detach) {
         return 0;
       }
-      Duration timeout = timeoutMinutes > 0 ? Duration.ofMinutes(timeoutMinutes)
-          : Duration.ofDays(365);
-      JobOutcome o = new JobWatcher(rest, Duration.ofSeconds(1))
-          .follow(jobId, timeout, line -> err().println("  " + line));
-      return report(this, o);
+      return follow(this, rest, jobId, timeoutMinutes);
     }
   }
 
@@ -113,11 +119,7 @@ final class ClusterCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      Duration timeout = timeoutMinutes > 0 ? Duration.ofMinutes(timeoutMinutes)
-          : Duration.ofDays(365);
-      JobOutcome o = new JobWatcher(endpoint.client(), Duration.ofSeconds(1))
-          .follow(jobId, timeout, line -> err().println("  " + line));
-      return report(this, o);
+      return follow(this, endpoint.client(), jobId, timeoutMinutes);
     }
   }
 

@@ -343,12 +343,7 @@ public final class LiveVideoSource
           return;
         }
       }
-      FrameRecord end = new FrameRecord();
-      end.streamId = stream;
-      end.sequence = sequence;
-      end.sourceName = url;
-      end.outputName = stream;
-      end.origin = url;
+      FrameRecord end = base(sequence, url);
       end.endOfStream = true;
       offer(end);
       synchronized (this) {
@@ -361,14 +356,19 @@ public final class LiveVideoSource
       return fps > 0 ? Math.round(1e6 / fps) : 40_000;
     }
 
-    private FrameRecord record(VideoFrame f, long sequence, long ts, double fps, String url) {
+    private FrameRecord base(long sequence, String url) {
       FrameRecord r = new FrameRecord();
       r.streamId = stream;
       r.sequence = sequence;
-      r.timestampMicros = ts;
       r.sourceName = url;
       r.outputName = stream;
       r.origin = url;
+      return r;
+    }
+
+    private FrameRecord record(VideoFrame f, long sequence, long ts, double fps, String url) {
+      FrameRecord r = base(sequence, url);
+      r.timestampMicros = ts;
       r.frameRate = fps;
       Raw.fill(r, f.frame());
       r.ingestMillis = System.currentTimeMillis();

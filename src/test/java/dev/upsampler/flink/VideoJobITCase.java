@@ -54,13 +54,7 @@ class VideoJobITCase {
   @TempDir Path dir;
 
   static List<VideoFrame> readAll(Path file) throws IOException {
-    List<VideoFrame> frames = new ArrayList<>();
-    try (VideoReader r = VideoReader.open(file)) {
-      for (VideoFrame f; (f = r.next()) != null; ) {
-        frames.add(f);
-      }
-    }
-    return frames;
+    return TestVideos.readAll(file);
   }
 
   static VideoInfo info(Path file) throws IOException {

@@ -12,6 +12,18 @@ import org.bytedeco.javacv.FFmpegFrameRecorder;
 public final class TestVideos {
   private TestVideos() {}
 
+  /** Every frame of a video file, decoded as RGB. */
+  public static java.util.List<dev.upsampler.io.VideoFrame> readAll(Path file)
+      throws java.io.IOException {
+    java.util.List<dev.upsampler.io.VideoFrame> frames = new java.util.ArrayList<>();
+    try (dev.upsampler.io.VideoReader r = dev.upsampler.io.VideoReader.open(file)) {
+      for (dev.upsampler.io.VideoFrame f; (f = r.next()) != null; ) {
+        frames.add(f);
+      }
+    }
+    return frames;
+  }
+
   /** Frame i of a w x h pattern: gradients that move with i, so every frame differs. */
   public static Frame pattern(int i, int w, int h) {
     byte[] px = new byte[3 * w * h];
