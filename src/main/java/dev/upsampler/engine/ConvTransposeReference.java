@@ -44,7 +44,7 @@ public final class ConvTransposeReference {
   }
 
   /** Input indices outside [0, n) that some output reaches: {before, after} on one axis. */
-  private static int[] reach(ConvTransposePlan plan, int axis) {
+  static int[] reach(ConvTransposePlan plan, int axis) {
     ConvTransposeSpec s = plan.spec();
     int stride = s.stride().get(axis);
     int span = (s.kernel().get(axis) - 1) * s.dilation().get(axis);
@@ -56,7 +56,7 @@ public final class ConvTransposeReference {
     return new int[] {Math.max(0, -first), Math.max(0, last - (n - 1))};
   }
 
-  private static Tensor replicate(Tensor x, int top, int bottom, int left, int right) {
+  static Tensor replicate(Tensor x, int top, int bottom, int left, int right) {
     Tensor p = Tensor.zeros(x.n(), x.c(), x.h() + top + bottom, x.w() + left + right);
     for (int b = 0; b < p.n(); b++) {
       for (int c = 0; c < p.c(); c++) {
