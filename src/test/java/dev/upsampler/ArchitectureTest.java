@@ -48,4 +48,18 @@ class ArchitectureTest {
   static final ArchRule clusterClientDoesNotKnowCommands = noClasses()
       .that().resideInAPackage("dev.upsampler.cluster..")
       .should().dependOnClassesThat().resideInAPackage("dev.upsampler.cli..");
+
+  @ArchTest
+  static final ArchRule learningIsPureJavaOverEngineAndImage = noClasses()
+      .that().resideInAPackage("dev.upsampler.learn..")
+      .should().dependOnClassesThat().resideInAnyPackage(
+          "org.apache.flink..", "org.bytedeco..", "java.awt..", "javax.imageio..",
+          "dev.upsampler.io..", "dev.upsampler.flink..", "dev.upsampler.cluster..",
+          "dev.upsampler.cli..");
+
+  @ArchTest
+  static final ArchRule onlyEntryPointsUseTheTrainer = noClasses()
+      .that().resideInAnyPackage("dev.upsampler.engine..", "dev.upsampler.image..",
+          "dev.upsampler.io..", "dev.upsampler.flink..")
+      .should().dependOnClassesThat().resideInAPackage("dev.upsampler.learn..");
 }

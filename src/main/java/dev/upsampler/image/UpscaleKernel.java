@@ -54,8 +54,14 @@ public final class UpscaleKernel {
    */
   public static UpscaleKernel of(String name, ConvTransposeSpec spec, Tensor weights,
       float[] bias) {
+    return of(name, spec, weights, bias, BorderMode.ZERO);
+  }
+
+  /** The same with a border mode (a learned kernel keeps the built-ins' replicated edges). */
+  public static UpscaleKernel of(String name, ConvTransposeSpec spec, Tensor weights,
+      float[] bias, BorderMode border) {
     ConvTranspose.of(spec, weights, bias).requireFinite(); // validates shapes, refuses NaN/Inf
-    return new UpscaleKernel(name, spec.stride(), spec, weights, bias, BorderMode.ZERO,
+    return new UpscaleKernel(name, spec.stride(), spec, weights, bias, border,
         unevenOverlap(spec));
   }
 

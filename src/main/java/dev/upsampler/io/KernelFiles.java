@@ -3,6 +3,8 @@ package dev.upsampler.io;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.upsampler.engine.ConvTransposeSpec;
+import dev.upsampler.engine.ConvTransposePlan;
+import dev.upsampler.engine.BorderMode;
 import dev.upsampler.engine.Padding;
 import dev.upsampler.engine.ShapeException;
 import dev.upsampler.engine.Size2;
@@ -15,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -37,7 +40,7 @@ import java.util.Set;
 public final class KernelFiles {
   private static final Set<String> KEYS =
       Set.of("stride", "padding", "output_padding", "pads", "groups", "layout", "bias",
-          "dilation");
+          "dilation", "border", "trained");
 
   private KernelFiles() {}
 
@@ -86,10 +89,51 @@ public final class KernelFiles {
       ConvTransposeSpec spec = new ConvTransposeSpec(weights.n(), weights.c() * groups, k, stride,
           dilation, groups, padding, bias != null);
       String name = npy.getFileName().toString();
-      return UpscaleKernel.of(name, spec, weights, bias);
+      return UpscaleKernel.of(name, spec, weights, bias, border(cfg, json));
     } catch (SpecException | ShapeException e) {
       throw new InvalidInputException(npy, e.getMessage());
     }
+  }
+
+  /** "zero" (PyTorch's, the default) or "replicate" (edges repeated, as the built-ins do). */
+  private static BorderMode border(JsonNode cfg, Path json) throws IOException {
+    if (cfg == null || !cfg.has("border")) {
+      return BorderMode.ZERO;
+    }
+    switch (cfg.get("border").asText().toLowerCase(Locale.ROOT)) {
+      case "zero":
+        return BorderMode.ZERO;
+      case "replicate":
+        return BorderMode.REPLICATE;
+      default:
+        throw new InvalidInputException(json, "\"border\" must be \"zero\" or \"replicate\","
+            + " got " + cfg.get("border"));
+    }
+  }
+
+  /**
+   * Writes a 1-channel kernel as {@code NAME.npy} (PyTorch layout) and its {@code NAME.json}
+   * (stride, ONNX pads from the spec's crop, border, and what the training reported), each
+   * atomically.
+   */
+  public static void save(Path npy, ConvTransposeSpec spec, Tensor weights, BorderMode border,
+      Map<String, Object> trained) throws IOException {
+    ConvTransposePlan plan = spec.plan(8, 8); // explicit padding: the crop is size-independent
+    Map<String, Object> cfg = new java.util.LinkedHashMap<>();
+    cfg.put("stride", java.util.List.of(spec.stride().h(), spec.stride().w()));
+    cfg.put("pads", java.util.List.of(plan.crop().top(), plan.crop().left(),
+        plan.crop().bottom(), plan.crop().right()));
+    cfg.put("border", border == BorderMode.REPLICATE ? "replicate" : "zero");
+    if (trained != null) {
+      cfg.put("trained", trained);
+    }
+    NpyArray w = new NpyArray(weights.data().clone(), new int[] {weights.n(), weights.c(),
+        weights.h(), weights.w()});
+    byte[] text = new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(cfg);
+    Path json = npy.resolveSibling(npy.getFileName().toString().replaceAll("(?i)\\.npy$", "")
+        + ".json");
+    AtomicFiles.write(json, out -> out.write(text));
+    AtomicFiles.write(npy, out -> Npy.write(out, w));
   }
 
   private static JsonNode readJson(Path json) throws IOException {
