@@ -138,11 +138,16 @@ final class TrainCommand extends BaseCommand {
           t.optimizer().learningRate(t.optimizer().learningRate() / 2); // a plateau: finer steps
           sinceBest = 0;
         }
+        boolean converged = t.optimizer().learningRate() < lr / 64;
         double elapsed = (System.nanoTime() - start) / 60e9;
         err().printf(Locale.ROOT, "epoch %d  loss %.3e  validation %+.3f dB (best %+.3f)  %.0f"
             + " patches/s  lr %.1e  %.1f min%s%n", e, loss / Math.max(1, steps), gain, best,
             rate, t.optimizer().learningRate(), elapsed, better ? "  saved" : "");
         if (minutes > 0 && elapsed >= minutes) {
+          break;
+        }
+        if (converged) {
+          err().println("converged: no better validation even at 1/64 of the learning rate");
           break;
         }
       }

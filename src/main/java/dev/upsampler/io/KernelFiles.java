@@ -44,12 +44,16 @@ public final class KernelFiles {
 
   private KernelFiles() {}
 
-  /** A built-in kernel by name or a user kernel by path. */
+  /** A built-in kernel by name, a user kernel by path, or {@code model:PATH} (from train). */
   public static UpscaleKernel resolve(String kernel, Size2 scale) throws IOException {
-    if (!kernel.trim().toLowerCase(Locale.ROOT).endsWith(".npy")) {
+    String k = kernel.trim();
+    if (k.startsWith("model:")) {
+      return load(Path.of(k.substring("model:".length())), scale); // a trained model's file
+    }
+    if (!k.toLowerCase(Locale.ROOT).endsWith(".npy")) {
       return UpscaleKernel.named(kernel, scale);
     }
-    return load(Path.of(kernel.trim()), scale);
+    return load(Path.of(k), scale);
   }
 
   /** Loads a user kernel; {@code scale} (null: from the JSON) must agree with its stride. */

@@ -102,7 +102,7 @@ class SingleLayerTrainerTest {
     assertTrue(Files.exists(out) && Files.exists(dir.resolve("k.json")));
     assertTrue(Files.readString(dir.resolve("k.json")).contains("validation_gain_db"));
     CliRun up = run("upscale", "--input", Resources.path("photos/small_chelsea.png").toString(),
-        "--output", dir.resolve("up.png").toString(), "--kernel", out.toString(), "--color", "y",
+        "--output", dir.resolve("up.png").toString(), "--kernel", "model:" + out, "--color", "y",
         "--scale", "2");
     assertEquals(0, up.status(), up.err());
 
