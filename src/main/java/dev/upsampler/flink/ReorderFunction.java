@@ -30,8 +30,8 @@ import org.apache.flink.util.Collector;
  *       ({@code framesLate}): order is best effort for it, loss is never an option.
  * </ul>
  *
- * <p>Each frame's time from its source to here (just before the sink) goes into the histogram
- * metric {@code sourceToSinkMs} and the accumulator {@link #LATENCY}.
+ * <p>Each frame's time from its source to here (just before the sink) is recorded by a {@link
+ * LatencyRecorder}.
  */
 public class ReorderFunction extends KeyedProcessFunction<String, FrameRecord, FrameRecord> {
   private static final long serialVersionUID = 1L;
@@ -42,11 +42,10 @@ public class ReorderFunction extends KeyedProcessFunction<String, FrameRecord, F
   private transient MapState<Long, FrameRecord> pending;
   private transient Counter skipped;
   private transient Counter late;
-  private transient org.apache.flink.metrics.Histogram latency;
-  private transient org.apache.flink.api.common.accumulators.Histogram latencyTotal;
+  private transient LatencyRecorder latency;
 
   /** Accumulator: milliseconds from source to sink per frame (a histogram by millisecond). */
-  public static final String LATENCY = "latency-ms";
+  public static final String LATENCY = LatencyRecorder.LATENCY;
 
   /** @param firstSequence the stream's first number, or -1 when unknown */
   public ReorderFunction(int maxBuffered, long stallMillis, long firstSequence) {
@@ -62,11 +61,7 @@ public class ReorderFunction extends KeyedProcessFunction<String, FrameRecord, F
         new MapStateDescriptor<>("pending", Long.class, FrameRecord.class));
     skipped = getRuntimeContext().getMetricGroup().addGroup("upsampler").counter("framesSkipped");
     late = getRuntimeContext().getMetricGroup().addGroup("upsampler").counter("framesLate");
-    latency = getRuntimeContext().getMetricGroup().addGroup("upsampler").histogram(
-        "sourceToSinkMs",
-        new org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram(1000));
-    latencyTotal = new org.apache.flink.api.common.accumulators.Histogram();
-    getRuntimeContext().addAccumulator(LATENCY, latencyTotal);
+    latency = new LatencyRecorder(getRuntimeContext());
   }
 
   @Override
@@ -141,11 +136,7 @@ public class ReorderFunction extends KeyedProcessFunction<String, FrameRecord, F
 
   /** Sends a record on, measuring how long its frame took from the source to here. */
   private void emit(FrameRecord r, Collector<FrameRecord> out) {
-    if (!r.isMarker() && r.ingestMillis > 0) {
-      long ms = Math.max(0, System.currentTimeMillis() - r.ingestMillis);
-      latency.update(ms);
-      latencyTotal.add((int) Math.min(Integer.MAX_VALUE, ms));
-    }
+    latency.record(r);
     out.collect(r);
   }
 

@@ -45,6 +45,12 @@ public final class UpscaleJob {
   public static Configuration configuration(JobDefinition def) {
     Configuration c = new Configuration();
     c.set(PipelineOptions.GENERIC_TYPES, false); // a Kryo fallback fails at graph build time
+    if (inOrderAlready(def)) {
+      // Source, upscaling and sink chained in one thread: no function keeps a record it has
+      // passed on, so chained operators may hand over the same object instead of copying
+      // multi-megabyte frames.
+      c.set(PipelineOptions.OBJECT_REUSE, true);
+    }
     if (def.checkpointIntervalSeconds() > 0) {
       c.setString("execution.checkpointing.interval", def.checkpointIntervalSeconds() + " s");
     }
@@ -52,6 +58,14 @@ public final class UpscaleJob {
     c.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, def.restartAttempts());
     c.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofSeconds(1));
     return c;
+  }
+
+  /**
+   * True when frames reach the sink in sequence order without help: video or live input (one
+   * reader decodes each stream from start to end) upscaled by a single subtask.
+   */
+  static boolean inOrderAlready(JobDefinition def) {
+    return def.source() != VideoOptions.Source.IMAGES && def.parallelism() == 1;
   }
 
   /** Adds the job to {@code env}. */
@@ -65,16 +79,23 @@ public final class UpscaleJob {
     SingleOutputStreamOperator<FrameRecord> upscaled = in
         .process(new UpscaleFunction(def)).name("upscale " + def.kernel() + " x" + def.scale())
         .setParallelism(def.parallelism());
-    // Frames of one stream leave in sequence order, whatever subtask upscaled them. Video
-    // frames are raw, so fewer wait in the buffer; the video sink is one writer, and the
-    // ordering beside it (chained: raw frames are not shipped twice).
-    int sinkParallelism = def.videoOutput() ? 1 : def.parallelism();
-    upscaled.keyBy(r -> r.streamId)
-        .process(sequences
-            ? new ReorderFunction(VIDEO_REORDER_BUFFER, VIDEO_REORDER_STALL_MILLIS, 0)
-            : new ReorderFunction(REORDER_BUFFER, REORDER_STALL_MILLIS, -1))
-        .name("reorder per stream").setParallelism(sinkParallelism)
-        .sinkTo(frames).name("write " + def.output()).setParallelism(sinkParallelism);
+    if (inOrderAlready(def)) {
+      // One reader and one upscaler: frames are still in order, and the whole chain runs in one
+      // thread with no copy of a raw frame between operators (object reuse, see configuration).
+      upscaled.process(new LatencyProbe()).name("latency").setParallelism(1)
+          .sinkTo(frames).name("write " + def.output()).setParallelism(1);
+    } else {
+      // Frames of one stream leave in sequence order, whatever subtask upscaled them. Video
+      // frames are raw, so fewer wait in the buffer; the video sink is one writer, and the
+      // ordering beside it (chained: raw frames are not shipped twice).
+      int sinkParallelism = def.videoOutput() ? 1 : def.parallelism();
+      upscaled.keyBy(r -> r.streamId)
+          .process(sequences
+              ? new ReorderFunction(VIDEO_REORDER_BUFFER, VIDEO_REORDER_STALL_MILLIS, 0)
+              : new ReorderFunction(REORDER_BUFFER, REORDER_STALL_MILLIS, -1))
+          .name("reorder per stream").setParallelism(sinkParallelism)
+          .sinkTo(frames).name("write " + def.output()).setParallelism(sinkParallelism);
+    }
     upscaled.getSideOutput(UpscaleFunction.REJECTS).sinkTo(rejects).name("rejects report")
         .setParallelism(1);
   }

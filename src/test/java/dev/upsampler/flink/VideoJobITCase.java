@@ -97,16 +97,17 @@ class VideoJobITCase {
   void losslessVideoComesOutPixelExactWithItsTimestampsAndAudio() throws Exception {
     Path in = dir.resolve("clip.mkv");
     TestVideos.write(in, "matroska", "ffv1", "bgr0", 40, 96, 64, 25, true);
-    Path out = dir.resolve("out/clip-x2.mkv");
-    run(job(in, out, "video-codec", "ffv1"));
-
-    assertUpscaledExactly(readAll(in), readAll(out), "nearest");
-    VideoInfo o = info(out);
-    assertTrue(o.hasAudio(), "the audio track is copied: " + o);
-    assertEquals("ffv1", o.codec());
-    try (Stream<Path> s = Files.list(out.getParent())) {
-      assertEquals(List.of("clip-x2.mkv"), s.map(p -> p.getFileName().toString())
-          .collect(Collectors.toList()), "no segments or temporary files left");
+    for (String parallelism : new String[] {"1", "2"}) { // chained as is; reordered
+      Path out = dir.resolve("out" + parallelism + "/clip-x2.mkv");
+      run(job(in, out, "video-codec", "ffv1", "parallelism", parallelism, "threads", "2"));
+      assertUpscaledExactly(readAll(in), readAll(out), "nearest");
+      VideoInfo o = info(out);
+      assertTrue(o.hasAudio(), "the audio track is copied: " + o);
+      assertEquals("ffv1", o.codec());
+      try (Stream<Path> s = Files.list(out.getParent())) {
+        assertEquals(List.of("clip-x2.mkv"), s.map(p -> p.getFileName().toString())
+            .collect(Collectors.toList()), "no segments or temporary files left");
+      }
     }
   }
 
@@ -289,26 +290,31 @@ class VideoJobITCase {
   void aFailureMidStreamRestoresFromTheCheckpointWithEveryFrameExactlyOnce() throws Exception {
     Path in = dir.resolve("long.mkv");
     TestVideos.write(in, "matroska", "ffv1", "bgr0", 120, 64, 48, 40, true);
-    Path out = dir.resolve("out/long-x2.mkv");
-    JobDefinition def = job(in, out, "video-codec", "ffv1", "checkpoint-interval", "1",
-        "realtime", "true");
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
-        UpscaleJob.configuration(def));
-    env.getCheckpointConfig().setCheckpointInterval(300);
-    UpscaleJob.build(env, def, new FailingOnceVideoSink(new VideoSink(def.output(),
-        def.video().encoderFor(def.output()), 25)), new RejectsSink(def.reportDirectory()));
-    env.execute("video failure test");
+    for (String parallelism : new String[] {"1", "2"}) { // chained as is; reordered
+      FailingOnceVideoSink.FAILED.set(false);
+      FailingOnceVideoSink.WRITTEN.set(0);
+      Path out = dir.resolve("out" + parallelism + "/long-x2.mkv");
+      JobDefinition def = job(in, out, "video-codec", "ffv1", "checkpoint-interval", "1",
+          "realtime", "true", "parallelism", parallelism);
+      StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
+          UpscaleJob.configuration(def));
+      env.getCheckpointConfig().setCheckpointInterval(300);
+      UpscaleJob.build(env, def, new FailingOnceVideoSink(new VideoSink(def.output(),
+          def.video().encoderFor(def.output()), 25)), new RejectsSink(def.reportDirectory()));
+      env.execute("video failure test");
 
-    assertTrue(FailingOnceVideoSink.FAILED.get(), "the failure happened");
-    assertTrue(FailingOnceVideoSink.WRITTEN.get() > 120, "frames were written again after the"
-        + " restore: " + FailingOnceVideoSink.WRITTEN.get());
-    assertUpscaledExactly(readAll(in), readAll(out), "nearest");
-    assertTrue(info(out).hasAudio());
-    try (Stream<Path> s = Files.list(out.getParent())) {
-      assertEquals(List.of("long-x2.mkv"), s.map(p -> p.getFileName().toString())
-          .collect(Collectors.toList()));
+      assertTrue(FailingOnceVideoSink.FAILED.get(), "the failure happened");
+      assertTrue(FailingOnceVideoSink.WRITTEN.get() > 120, "frames were written again after"
+          + " the restore: " + FailingOnceVideoSink.WRITTEN.get());
+      assertUpscaledExactly(readAll(in), readAll(out), "nearest");
+      assertTrue(info(out).hasAudio());
+      try (Stream<Path> s = Files.list(out.getParent())) {
+        assertEquals(List.of("long-x2.mkv"), s.map(p -> p.getFileName().toString())
+            .collect(Collectors.toList()));
+      }
     }
   }
+
 
   @Test
   void aLiveUdpStreamIsUpscaledWhileItPlays() throws Exception {
