@@ -148,19 +148,39 @@ public final class VideoReader implements AutoCloseable {
     }
   }
 
-  /** Planar 4:2:0: JavaCV packs Y, then Cb, then Cr, rows without padding. */
+  /**
+   * Planar 4:2:0: JavaCV packs Y, then Cb, then Cr into one buffer, each plane's rows padded to
+   * its alignment ({@code imageStride} for Y; the chroma stride follows from the buffer's size).
+   * The copy drops the padding.
+   */
   private Frame copyYuv(org.bytedeco.javacv.Frame f) throws IOException {
     checkSize(f);
     int w = f.imageWidth;
     int h = f.imageHeight;
-    if (f.imageStride != w) {
-      throw new IOException(source + ": unexpected 4:2:0 row stride " + f.imageStride + " for"
-          + " width " + w);
-    }
-    byte[] px = new byte[w * h + 2 * (w / 2) * (h / 2)];
+    int cw = w / 2;
+    int ch = h / 2;
     ByteBuffer b = ((ByteBuffer) f.image[0]).duplicate();
     b.limit(b.capacity());
-    b.get(0, px, 0, px.length);
+    int strideY = f.imageStride;
+    long chromaBytes = (long) b.capacity() - (long) strideY * h;
+    int strideC = (int) (chromaBytes / (2L * ch));
+    if (strideY < w || strideC < cw || chromaBytes % (2L * ch) != 0) {
+      throw new IOException(source + ": unexpected 4:2:0 layout (row strides " + strideY + "/"
+          + strideC + ", buffer " + b.capacity() + " bytes) for " + w + "x" + h);
+    }
+    byte[] px = new byte[w * h + 2 * cw * ch];
+    for (int y = 0; y < h; y++) {
+      b.get(y * strideY, px, y * w, w);
+    }
+    int from = strideY * h;
+    int to = w * h;
+    for (int p = 0; p < 2; p++) {
+      for (int y = 0; y < ch; y++) {
+        b.get(from + y * strideC, px, to + y * cw, cw);
+      }
+      from += strideC * ch;
+      to += cw * ch;
+    }
     return Frame.of8(PixelLayout.YUV420P, w, h, px,
         new FrameInfo("", index, f.timestamp, source));
   }

@@ -47,6 +47,16 @@ class RunCommandTest {
   }
 
   @Test
+  void runsTheShippedVideoJobWithItsSampleClip() throws Exception {
+    java.nio.file.Path out = dir.resolve("pan-x2.mp4");
+    CliRun r = run("run", "jobs/video.yaml", "--output", out.toString());
+    assertEquals(0, r.status(), r.err());
+    assertTrue(r.out().contains("100 frames written"), r.out());
+    assertTrue(r.out().contains("latency source to sink: p50"), r.out());
+    assertEquals(100, dev.upsampler.testing.TestVideos.readAll(out).size());
+  }
+
+  @Test
   void aMissingJobFileIsNamed() {
     CliRun r = run("run", dir.resolve("nope.yaml").toString());
     assertEquals(1, r.status());

@@ -114,7 +114,7 @@ class VideoJobITCase {
   @Test
   void lossyVideoKeepsFrameCountOrderTimestampsAndAudio() throws Exception {
     Path in = dir.resolve("talk.mp4");
-    TestVideos.write(in, "mp4", "mpeg4", "yuv420p", 50, 128, 96, 30, true);
+    TestVideos.write(in, "mp4", "mpeg4", "yuv420p", 50, 120, 96, 30, true); // padded rows
     Path out = dir.resolve("talk-x2.mp4");
     run(job(in, out, "kernel", "bilinear"));
 
@@ -123,7 +123,7 @@ class VideoJobITCase {
     assertEquals(src.size(), got.size());
     for (int i = 0; i < src.size(); i++) {
       assertEquals(src.get(i).timestampMicros(), got.get(i).timestampMicros(), 1000);
-      assertEquals(256, got.get(i).frame().width());
+      assertEquals(240, got.get(i).frame().width());
     }
     VideoInfo o = info(out);
     assertTrue(o.hasAudio(), o.toString());

@@ -142,4 +142,35 @@ class VideoIoTest {
     assertTrue(u.getMessage().contains("unknown video encoder 'libx264'"), u.getMessage());
     assertThrows(InvalidInputException.class, () -> VideoSettings.forOutput(Path.of("a.txt")));
   }
+
+  /** Planar 4:2:0 in and out, losslessly (ffv1 in yuv420p), at widths with padded rows. */
+  @Test
+  void planarFramesRoundTripExactlyWhateverTheRowPadding() throws Exception {
+    for (int w : new int[] {98, 240, 256}) {
+      int h = 36;
+      java.util.Random rnd = new java.util.Random(w);
+      List<dev.upsampler.image.Frame> sent = new ArrayList<>();
+      Path f = dir.resolve("yuv" + w + ".mkv");
+      VideoSettings s = new VideoSettings("matroska", "ffv1", "yuv420p", 0, -1, 0);
+      try (VideoWriter out = VideoWriter.open(f, w, h, 25, s)) {
+        for (int i = 0; i < 5; i++) {
+          byte[] px = new byte[w * h + 2 * (w / 2) * (h / 2)];
+          rnd.nextBytes(px);
+          dev.upsampler.image.Frame frame = dev.upsampler.image.Frame.of8(
+              dev.upsampler.image.PixelLayout.YUV420P, w, h, px,
+              dev.upsampler.image.FrameInfo.NONE);
+          out.write(frame, i * 40_000L);
+          sent.add(frame);
+        }
+      }
+      try (VideoReader r = VideoReader.open(f.toString(), java.time.Duration.ZERO, true)) {
+        for (int i = 0; i < 5; i++) {
+          VideoFrame got = r.next();
+          assertEquals(dev.upsampler.image.PixelLayout.YUV420P, got.frame().layout());
+          assertArrayEquals(sent.get(i).bytes(), got.frame().bytes(), "width " + w + " frame "
+              + i);
+        }
+      }
+    }
+  }
 }
