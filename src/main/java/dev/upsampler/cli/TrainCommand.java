@@ -7,6 +7,8 @@ import dev.upsampler.image.Frame;
 import dev.upsampler.io.ImageCodecs;
 import dev.upsampler.io.InvalidInputException;
 import dev.upsampler.io.KernelFiles;
+import dev.upsampler.io.VideoFrame;
+import dev.upsampler.io.VideoReader;
 import dev.upsampler.learn.SingleLayerTrainer;
 import dev.upsampler.learn.TrainingPair;
 import java.nio.file.Files;
@@ -35,12 +37,20 @@ import picocli.CommandLine.Option;
       ""
     },
     footer = {"", "Example: train --images photos/ --scale 2 --out target/learned-x2.npy"
-        + " --minutes 5"})
+        + " --minutes 5", "         train --video clip.mp4 --out target/clip-x2.npy"})
 final class TrainCommand extends BaseCommand {
 
-  @Option(names = "--images", required = true, paramLabel = "DIR",
+  @Option(names = "--images", paramLabel = "DIR",
       description = "Training photographs (PNG, JPEG, BMP).")
   Path images;
+
+  @Option(names = "--video", paramLabel = "FILE",
+      description = "Train on frames of a video instead (the last quarter held out).")
+  Path video;
+
+  @Option(names = "--frames", defaultValue = "60",
+      description = "With --video: frames taken, evenly spaced (default ${DEFAULT-VALUE}).")
+  int frames;
 
   @Option(names = "--scale", defaultValue = "2", paramLabel = "S", description = "2..4.")
   int scale;
@@ -84,14 +94,21 @@ final class TrainCommand extends BaseCommand {
     if (scale < 2 || scale > 4) {
       throw usage("--scale must be 2, 3 or 4");
     }
+    if ((images == null) == (video == null)) {
+      throw usage("give either --images DIR or --video FILE");
+    }
     Size2 s = Size2.square(scale);
-    List<TrainingPair> all = load(s);
+    List<TrainingPair> all = video != null ? loadVideo(s) : load(s);
     if (all.size() < 2) {
-      throw new InvalidInputException(images, "needs at least 2 photographs (one is held out"
-          + " for validation), found " + all.size());
+      throw new InvalidInputException(video != null ? video : images, "needs at least 2"
+          + " pictures (one is held out for validation), found " + all.size());
     }
     Random rnd = new Random(seed);
-    Collections.shuffle(all, rnd);
+    if (video == null) {
+      Collections.shuffle(all, rnd);
+    } else {
+      Collections.reverse(all); // hold out the end: neighbouring frames are near copies
+    }
     int held = Math.max(1, (int) Math.round(validation * all.size()));
     List<TrainingPair> val = new ArrayList<>(all.subList(0, held));
     List<TrainingPair> train = new ArrayList<>(all.subList(held, all.size()));
@@ -99,7 +116,8 @@ final class TrainCommand extends BaseCommand {
         resume ? KernelFiles.load(out, s).layer(1).weights() : null, patch, batch, lr);
     out().printf(Locale.ROOT, "training a single %dx%d layer x%d on %d photos, validating on"
         + " %d (%s)%n", t.spec().kernel().h(), t.spec().kernel().w(), scale, train.size(),
-        held, String.join(", ", val.stream().map(TrainingPair::name).toList()));
+        held, val.size() > 6 ? val.get(0).name() + " ... " + val.get(val.size() - 1).name()
+            : String.join(", ", val.stream().map(TrainingPair::name).toList()));
 
     AtomicBoolean stop = new AtomicBoolean();
     Thread main = Thread.currentThread();
@@ -173,9 +191,30 @@ final class TrainCommand extends BaseCommand {
     info.put("epoch", epoch);
     info.put("patches", patches);
     info.put("validation_gain_db", Math.round(gain * 1000) / 1000.0);
-    info.put("images", images.toString());
+    info.put(video != null ? "video" : "images", String.valueOf(video != null ? video
+        : images));
     info.put("seed", seed);
     KernelFiles.save(out, t.spec(), t.weights(), BorderMode.REPLICATE, info);
+  }
+
+  /** Evenly spaced frames of the video, decoded as RGB. */
+  private List<TrainingPair> loadVideo(Size2 s) throws java.io.IOException {
+    List<Frame> decoded = new ArrayList<>();
+    long total;
+    try (VideoReader r = VideoReader.open(video)) {
+      total = r.info().frames();
+      long every = total > 0 ? Math.max(1, total / Math.max(1, frames)) : 1;
+      for (VideoFrame f; (f = r.next()) != null && decoded.size() < frames; ) {
+        if (f.index() % every == 0) {
+          decoded.add(f.frame());
+        }
+      }
+    }
+    List<TrainingPair> pairs = new ArrayList<>();
+    for (int i = 0; i < decoded.size(); i++) {
+      pairs.add(TrainingPair.of(video.getFileName() + "#" + i, decoded.get(i), s));
+    }
+    return pairs;
   }
 
   private List<TrainingPair> load(Size2 s) throws java.io.IOException {

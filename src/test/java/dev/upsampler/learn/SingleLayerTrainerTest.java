@@ -114,7 +114,24 @@ class SingleLayerTrainerTest {
     Files.copy(Resources.path("photos/coffee.png"), one.resolve("coffee.png"));
     CliRun few = run("train", "--images", one.toString(), "--out", out.toString());
     assertEquals(1, few.status());
-    assertTrue(few.err().contains("needs at least 2 photographs"), few.err());
+    assertTrue(few.err().contains("needs at least 2 pictures"), few.err());
     assertFalse(Files.exists(dir.resolve("one/k.npy")));
+  }
+
+  @Test
+  void trainsOnFramesOfAVideo() throws Exception {
+    Path clip = dir.resolve("clip.mkv");
+    dev.upsampler.testing.TestVideos.write(clip, "matroska", "ffv1", "bgr0", 12, 96, 64, 25,
+        false);
+    Path out = dir.resolve("v.npy");
+    CliRun r = run("train", "--video", clip.toString(), "--frames", "8", "--out",
+        out.toString(), "--epochs", "1", "--steps-per-epoch", "3", "--batch", "2", "--patch",
+        "16");
+    assertEquals(0, r.status(), r.err());
+    assertTrue(r.out().contains("on 6 photos, validating on 2"), r.out());
+    assertTrue(Files.readString(dir.resolve("v.json")).contains("\"video\""));
+    CliRun both = run("train", "--video", clip.toString(), "--images", dir.toString(), "--out",
+        out.toString());
+    assertEquals(2, both.status());
   }
 }
