@@ -131,7 +131,7 @@ public final class UpscaleJob {
   public static void build(StreamExecutionEnvironment env, JobDefinition def) throws IOException {
     Sink<FrameRecord> frames = def.videoOutput()
         ? new VideoSink(def.output(), def.video().encoderFor(def.output()),
-            def.video().frameRate())
+            def.video().frameRate(), def.video().publishSegments())
         : new FrameFileSink(def.output());
     build(env, def, frames, new RejectsSink(def.reportDirectory()));
   }

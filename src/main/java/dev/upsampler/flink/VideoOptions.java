@@ -25,15 +25,17 @@ import java.util.Set;
  * max-latency-ms: 1000
  * read-timeout: 10           # seconds without data before a live source reconnects
  * reconnect-attempts: 5      # then the live source ends (the job finishes its output)
+ * segments: false            # also publish each checkpoint's segment as NAME-000001.EXT
  * </pre>
  */
 public record VideoOptions(String source, String codec, long bitrate, double quality,
     String pixelFormat, int gop, double frameRate, boolean realtime, boolean dropWhenLate,
-    long maxLatencyMs, int readTimeoutSeconds, int reconnectAttempts) implements Serializable {
+    long maxLatencyMs, int readTimeoutSeconds, int reconnectAttempts, boolean publishSegments)
+    implements Serializable {
 
   static final Set<String> KEYS = Set.of("source", "video-codec", "bitrate", "video-quality",
       "pixel-format", "gop", "frame-rate", "realtime", "overload", "max-latency-ms",
-      "read-timeout", "reconnect-attempts");
+      "read-timeout", "reconnect-attempts", "segments");
 
   private static final Set<String> LIVE_SCHEMES = Set.of("udp", "rtp", "rtsp", "rtmp", "srt",
       "http", "https", "tcp", "hls");
@@ -54,26 +56,31 @@ public record VideoOptions(String source, String codec, long bitrate, double qua
       throw new IllegalArgumentException("source must be auto, images, video or live, got '"
           + source + "'");
     }
-    String realtime = v.getOrDefault("realtime", "false").trim().toLowerCase(Locale.ROOT);
-    if (!realtime.equals("true") && !realtime.equals("false")) {
-      throw new IllegalArgumentException("realtime must be true or false, got '" + realtime
-          + "'");
-    }
+    boolean realtime = flag(v, "realtime");
+    boolean segments = flag(v, "segments");
     VideoOptions o = new VideoOptions(source, v.get("video-codec"),
         bits(v.getOrDefault("bitrate", "0")),
         JobDefinition.number(v, "video-quality", "-1", Double::parseDouble),
         v.get("pixel-format"), JobDefinition.number(v, "gop", "0", Integer::parseInt),
         JobDefinition.number(v, "frame-rate", "25", Double::parseDouble),
-        realtime.equals("true"), overload.equals("drop"),
+        realtime, overload.equals("drop"),
         JobDefinition.number(v, "max-latency-ms", "1000", Long::parseLong),
         JobDefinition.number(v, "read-timeout", "10", Integer::parseInt),
-        JobDefinition.number(v, "reconnect-attempts", "5", Integer::parseInt));
+        JobDefinition.number(v, "reconnect-attempts", "5", Integer::parseInt), segments);
     if (o.gop < 0 || o.maxLatencyMs < 1 || o.readTimeoutSeconds < 1 || o.reconnectAttempts < 0
         || !(o.frameRate > 0 && o.frameRate <= 1000)) {
       throw new IllegalArgumentException("gop >= 0, max-latency-ms >= 1, read-timeout >= 1,"
           + " reconnect-attempts >= 0 and frame-rate in (0, 1000] are required");
     }
     return o;
+  }
+
+  private static boolean flag(Map<String, String> v, String key) {
+    String s = v.getOrDefault(key, "false").trim().toLowerCase(Locale.ROOT);
+    if (!s.equals("true") && !s.equals("false")) {
+      throw new IllegalArgumentException(key + " must be true or false, got '" + s + "'");
+    }
+    return s.equals("true");
   }
 
   private static long bits(String s) {

@@ -50,6 +50,8 @@ import org.slf4j.LoggerFactory;
  *       idempotent, so a commit retried after a failure gives the same file.
  * </ol>
  *
+ * With {@code segments: true} each segment is also published, once its checkpoint is complete,
+ * as {@code NAME-000001.EXT} beside the output: a live stream's video appears as it goes.
  * Frames keep their source timestamps (on the frame-rate grid). Output paths are local (FFmpeg
  * writes them); {@code {stream}} in the output path is replaced by the stream's name. Runs with
  * parallelism 1: one encoder per stream, all streams in one writer.
@@ -65,11 +67,30 @@ public final class VideoSink implements Sink<FrameRecord>,
   private final String output;
   private final VideoSettings settings;
   private final double defaultFrameRate;
+  private final boolean publishSegments;
 
   public VideoSink(String output, VideoSettings settings, double defaultFrameRate) {
+    this(output, settings, defaultFrameRate, false);
+  }
+
+  /**
+   * @param publishSegments also publish each segment, once its checkpoint is complete, as
+   *     {@code NAME-000001.EXT} beside the output (a live stream's video as it goes; no audio)
+   */
+  public VideoSink(String output, VideoSettings settings, double defaultFrameRate,
+      boolean publishSegments) {
     this.output = output;
     this.settings = settings;
     this.defaultFrameRate = defaultFrameRate;
+    this.publishSegments = publishSegments;
+  }
+
+  /** Where segment {@code n} of a stream is published. */
+  static Path published(Path target, int n) {
+    String name = target.getFileName().toString();
+    int dot = name.lastIndexOf('.');
+    return target.resolveSibling(String.format("%s-%06d%s", dot > 0 ? name.substring(0, dot)
+        : name, n, dot > 0 ? name.substring(dot) : ""));
   }
 
   /** Where a stream's video goes. */
@@ -142,14 +163,20 @@ public final class VideoSink implements Sink<FrameRecord>,
     }
   }
 
-  /** What the committer does for a finished stream. */
+  /**
+   * What the committer does: join segments {@code first..last} (and the audio) into {@code
+   * target}; the whole stream when it has ended (then the segments go), or one segment to
+   * publish (they stay).
+   */
   public static final class Join implements Serializable {
     private static final long serialVersionUID = 1L;
     String target;
     String container;
     String audioFrom;
+    int first = 1;
     int segments;
     long frames;
+    boolean keepSegments;
   }
 
   final class Writer implements StatefulSinkWriter<FrameRecord, StreamState>,
@@ -244,7 +271,7 @@ public final class VideoSink implements Sink<FrameRecord>,
     }
 
     private void finish(String stream, Open o) throws IOException {
-      o.closeSegment();
+      closeAndPublish(o);
       streams.remove(stream);
       if (o.state.segments == 0) {
         LOG.warn("{}: the stream ended without a single frame; no video written",
@@ -269,8 +296,27 @@ public final class VideoSink implements Sink<FrameRecord>,
       }
     }
 
+    /** Finishes the open segment; with publishing on, queues it for the committer. */
+    private void closeAndPublish(Open o) throws IOException {
+      if (o.closeSegment() && publishSegments) {
+        Join j = new Join();
+        j.target = published(Path.of(o.state.target), o.state.segments).toString();
+        j.container = settings.container();
+        j.first = o.state.segments;
+        j.segments = o.state.segments;
+        j.frames = -1;
+        j.keepSegments = true;
+        joins.add(j);
+      }
+    }
+
     @Override
-    public Collection<Join> prepareCommit() {
+    public Collection<Join> prepareCommit() throws IOException {
+      if (publishSegments) {
+        for (Open o : streams.values()) {
+          closeAndPublish(o); // its checkpoint is being taken: the segment is final
+        }
+      }
       List<Join> out = new ArrayList<>(joins);
       joins.clear();
       return out;
@@ -306,16 +352,17 @@ public final class VideoSink implements Sink<FrameRecord>,
       this.state = state;
     }
 
-    /** Finishes the open segment and makes it final. */
-    void closeSegment() throws IOException {
+    /** Finishes the open segment and makes it final; false if none was open. */
+    boolean closeSegment() throws IOException {
       if (encoder == null) {
-        return;
+        return false;
       }
       encoder.close();
       encoder = null;
       Path target = Path.of(state.target);
       Files.move(inProgress(target, state.segments), segment(target, state.segments),
           StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      return true;
     }
   }
 
@@ -350,9 +397,10 @@ public final class VideoSink implements Sink<FrameRecord>,
       for (CommitRequest<Join> req : requests) {
         Join j = req.getCommittable();
         Path target = Path.of(j.target);
+        Path stream = j.keepSegments ? streamTarget(target) : target;
         List<Path> segments = new ArrayList<>();
-        for (int i = 1; i <= j.segments; i++) {
-          segments.add(segment(target, i));
+        for (int i = j.first; i <= j.segments; i++) {
+          segments.add(segment(stream, i));
         }
         if (!segments.stream().allMatch(Files::isRegularFile)) {
           if (Files.isRegularFile(target)) {
@@ -364,11 +412,16 @@ public final class VideoSink implements Sink<FrameRecord>,
           continue;
         }
         Path tmp = target.resolveSibling("." + target.getFileName() + ".joining");
-        String audio = j.audioFrom != null && Files.isRegularFile(Path.of(j.audioFrom))
+        String audio = !j.keepSegments && j.audioFrom != null
+            && Files.isRegularFile(Path.of(j.audioFrom))
             ? j.audioFrom : null; // live sources: no file to copy audio from afterwards
         long audioPackets = VideoMuxer.join(segments, audio, tmp, j.container);
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE,
             StandardCopyOption.REPLACE_EXISTING);
+        if (j.keepSegments) {
+          LOG.info("{}: segment {} published", target, j.first);
+          continue;
+        }
         deleteTree(segmentDir(target));
         LOG.info("{}: {} frames from {} segment(s){}", target, j.frames, j.segments,
             audio == null ? "" : ", audio copied (" + audioPackets + " packets)");
@@ -377,6 +430,12 @@ public final class VideoSink implements Sink<FrameRecord>,
 
     @Override
     public void close() {}
+  }
+
+  /** The stream's output for a published segment's path ({@code NAME-000007.EXT} -> NAME.EXT). */
+  static Path streamTarget(Path publishedSegment) {
+    String name = publishedSegment.getFileName().toString();
+    return publishedSegment.resolveSibling(name.replaceFirst("-\\d{6}(\\.[^.]*)?$", "$1"));
   }
 
   static void deleteTree(Path dir) throws IOException {
@@ -450,8 +509,10 @@ public final class VideoSink implements Sink<FrameRecord>,
         out.writeUTF(j.target);
         out.writeUTF(j.container);
         out.writeUTF(j.audioFrom == null ? "" : j.audioFrom);
+        out.writeInt(j.first);
         out.writeInt(j.segments);
         out.writeLong(j.frames);
+        out.writeBoolean(j.keepSegments);
       }
       return b.toByteArray();
     }
@@ -467,8 +528,10 @@ public final class VideoSink implements Sink<FrameRecord>,
         j.container = in.readUTF();
         String a = in.readUTF();
         j.audioFrom = a.isEmpty() ? null : a;
+        j.first = in.readInt();
         j.segments = in.readInt();
         j.frames = in.readLong();
+        j.keepSegments = in.readBoolean();
         return j;
       }
     }

@@ -243,7 +243,7 @@ class VideoJobITCase {
         }
 
         @Override
-        public Collection<VideoSink.Join> prepareCommit() {
+        public Collection<VideoSink.Join> prepareCommit() throws IOException {
           return w.prepareCommit();
         }
 
@@ -326,7 +326,8 @@ class VideoJobITCase {
     String url = "udp://127.0.0.1:" + port;
     Path out = dir.resolve("live-x2.mkv");
     JobDefinition def = job(Path.of("unused"), out, "input", url, "video-codec", "ffv1",
-        "read-timeout", "2", "reconnect-attempts", "1", "checkpoint-interval", "1");
+        "read-timeout", "2", "reconnect-attempts", "1", "checkpoint-interval", "1",
+        "segments", "true");
     assertEquals(VideoOptions.Source.LIVE, def.source());
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
         UpscaleJob.configuration(def));
@@ -365,6 +366,18 @@ class VideoJobITCase {
           "timestamps rise at " + i);
       assertEquals(192, got.get(i).frame().width());
     }
+    // Segments were published as the stream played, one per checkpoint, and hold every frame.
+    List<Path> segments;
+    try (Stream<Path> s = Files.list(dir)) {
+      segments = s.filter(p -> p.getFileName().toString().matches("live-x2-\\d{6}\\.mkv"))
+          .sorted().collect(Collectors.toList());
+    }
+    assertTrue(segments.size() >= 2, "segments published: " + segments);
+    int inSegments = 0;
+    for (Path seg : segments) {
+      inSegments += readAll(seg).size();
+    }
+    assertEquals(got.size(), inSegments, "the segments hold the same frames as the whole video");
     Map<?, ?> latency = (Map<?, ?>) result.getAllAccumulatorResults().get(
         ReorderFunction.LATENCY);
     long measured = latency.values().stream().mapToLong(v -> ((Integer) v).longValue()).sum();
