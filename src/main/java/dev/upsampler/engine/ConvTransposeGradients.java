@@ -35,23 +35,17 @@ public final class ConvTransposeGradients {
       double[][] r = adjoint(plan, x, weights, g);
       return result(spec, weights, x, r, g);
     }
-    int[] padH = ConvTransposeReference.reach(plan, 0);
-    int[] padW = ConvTransposeReference.reach(plan, 1);
-    Tensor padded = ConvTransposeReference.replicate(x, padH[0], padH[1], padW[0], padW[1]);
-    Crop c = plan.crop();
-    ConvTransposePlan moved = new ConvTransposePlan(spec, padded.h(), padded.w(), plan.outH(),
-        plan.outW(), new Crop(c.top() + padH[0] * spec.stride().h(),
-            c.left() + padW[0] * spec.stride().w(), c.bottom() + padH[1] * spec.stride().h(),
-            c.right() + padW[1] * spec.stride().w()));
-    double[][] r = adjoint(moved, padded, weights, g);
+    ConvTransposeReference.Replicated rep = ConvTransposeReference.Replicated.of(plan, x);
+    Tensor padded = rep.input();
+    double[][] r = adjoint(rep.plan(), padded, weights, g);
     // Fold the padded input's gradient back onto the pixels the padding copied.
     double[] dx = new double[x.n() * x.c() * x.h() * x.w()];
     for (int b = 0; b < padded.n(); b++) {
       for (int ci = 0; ci < padded.c(); ci++) {
         for (int y = 0; y < padded.h(); y++) {
-          int sy = Math.min(Math.max(y - padH[0], 0), x.h() - 1);
+          int sy = Math.min(Math.max(y - rep.top(), 0), x.h() - 1);
           for (int xx = 0; xx < padded.w(); xx++) {
-            int sx = Math.min(Math.max(xx - padW[0], 0), x.w() - 1);
+            int sx = Math.min(Math.max(xx - rep.left(), 0), x.w() - 1);
             dx[((b * x.c() + ci) * x.h() + sy) * x.w() + sx] +=
                 r[1][((b * padded.c() + ci) * padded.h() + y) * padded.w() + xx];
           }

@@ -28,6 +28,19 @@ public final class ConvTransposeReference {
   public static void compute(ConvTransposePlan plan, Tensor x, Tensor weights, float[] bias,
       Tensor out, BorderMode border) {
     if (border == BorderMode.REPLICATE) {
+      Replicated r = Replicated.of(plan, x);
+      scatter(r.plan(), r.input(), weights, bias, out);
+    } else {
+      scatter(plan, x, weights, bias, out);
+    }
+  }
+
+  /**
+   * The input padded with copies of its edges, as far as any output reaches, and the plan over
+   * it (the crop moved by as many strides): a replicated border as an ordinary zero-border case.
+   */
+  record Replicated(Tensor input, ConvTransposePlan plan, int top, int left) {
+    static Replicated of(ConvTransposePlan plan, Tensor x) {
       int[] padH = reach(plan, 0);
       int[] padW = reach(plan, 1);
       Tensor padded = replicate(x, padH[0], padH[1], padW[0], padW[1]);
@@ -37,14 +50,12 @@ public final class ConvTransposeReference {
           plan.outW(), new Crop(c.top() + padH[0] * s.stride().h(),
               c.left() + padW[0] * s.stride().w(), c.bottom() + padH[1] * s.stride().h(),
               c.right() + padW[1] * s.stride().w()));
-      scatter(moved, padded, weights, bias, out);
-    } else {
-      scatter(plan, x, weights, bias, out);
+      return new Replicated(padded, moved, padH[0], padW[0]);
     }
   }
 
   /** Input indices outside [0, n) that some output reaches: {before, after} on one axis. */
-  static int[] reach(ConvTransposePlan plan, int axis) {
+  private static int[] reach(ConvTransposePlan plan, int axis) {
     ConvTransposeSpec s = plan.spec();
     int stride = s.stride().get(axis);
     int span = (s.kernel().get(axis) - 1) * s.dilation().get(axis);
@@ -56,7 +67,7 @@ public final class ConvTransposeReference {
     return new int[] {Math.max(0, -first), Math.max(0, last - (n - 1))};
   }
 
-  static Tensor replicate(Tensor x, int top, int bottom, int left, int right) {
+  private static Tensor replicate(Tensor x, int top, int bottom, int left, int right) {
     Tensor p = Tensor.zeros(x.n(), x.c(), x.h() + top + bottom, x.w() + left + right);
     for (int b = 0; b < p.n(); b++) {
       for (int c = 0; c < p.c(); c++) {

@@ -44,25 +44,19 @@ class GradientTest {
       ConvTransposeGradients.Result grad = ConvTransposeGradients.compute(plan, x, w, r, border);
       String what = "case " + i + " " + op.spec() + " " + border;
       float eps = 1e-2f;
-      for (int k = 0; k < Math.min(6, w.data().length); k++) {
-        int j = rnd.nextInt(w.data().length);
-        float keep = w.data()[j];
-        w.data()[j] = keep + eps;
-        double up = loss(plan, x, w, bias, r, border);
-        w.data()[j] = keep - eps;
-        double down = loss(plan, x, w, bias, r, border);
-        w.data()[j] = keep;
-        assertClose(grad.weights().data()[j], (up - down) / (2 * eps), what + " dW[" + j + "]");
-      }
-      for (int k = 0; k < Math.min(6, x.data().length); k++) {
-        int j = rnd.nextInt(x.data().length);
-        float keep = x.data()[j];
-        x.data()[j] = keep + eps;
-        double up = loss(plan, x, w, bias, r, border);
-        x.data()[j] = keep - eps;
-        double down = loss(plan, x, w, bias, r, border);
-        x.data()[j] = keep;
-        assertClose(grad.input().data()[j], (up - down) / (2 * eps), what + " dx[" + j + "]");
+      for (float[] values : new float[][] {w.data(), x.data()}) {
+        float[] analytic = values == w.data() ? grad.weights().data() : grad.input().data();
+        for (int k = 0; k < Math.min(6, values.length); k++) {
+          int j = rnd.nextInt(values.length);
+          float keep = values[j];
+          values[j] = keep + eps;
+          double up = loss(plan, x, w, bias, r, border);
+          values[j] = keep - eps;
+          double down = loss(plan, x, w, bias, r, border);
+          values[j] = keep;
+          assertClose(analytic[j], (up - down) / (2 * eps), what + (values == w.data()
+              ? " dW[" : " dx[") + j + "]");
+        }
       }
       if (bias != null) {
         int co = rnd.nextInt(bias.length);
