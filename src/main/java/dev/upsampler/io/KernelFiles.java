@@ -40,7 +40,10 @@ import java.util.Set;
 public final class KernelFiles {
   private static final Set<String> KEYS =
       Set.of("stride", "padding", "output_padding", "pads", "groups", "layout", "bias",
-          "dilation", "border", "trained");
+          "dilation", "border", "trained", "format");
+
+  /** The version {@link #save} writes; files without "format" are hand-written kernels. */
+  public static final String FORMAT = "upsampler-kernel/1";
 
   private KernelFiles() {}
 
@@ -124,6 +127,7 @@ public final class KernelFiles {
       Map<String, Object> trained) throws IOException {
     ConvTransposePlan plan = spec.plan(8, 8); // explicit padding: the crop is size-independent
     Map<String, Object> cfg = new java.util.LinkedHashMap<>();
+    cfg.put("format", FORMAT);
     cfg.put("stride", java.util.List.of(spec.stride().h(), spec.stride().w()));
     cfg.put("pads", java.util.List.of(plan.crop().top(), plan.crop().left(),
         plan.crop().bottom(), plan.crop().right()));
@@ -156,6 +160,10 @@ public final class KernelFiles {
       if (!KEYS.contains(key)) {
         throw new InvalidInputException(json, "unknown key '" + key + "'; expected " + KEYS);
       }
+    }
+    if (cfg.has("format") && !FORMAT.equals(cfg.get("format").asText())) {
+      throw new InvalidInputException(json, "format " + cfg.get("format") + " is not one this"
+          + " version reads (" + FORMAT + "); a newer upsampler wrote it?");
     }
     return cfg;
   }

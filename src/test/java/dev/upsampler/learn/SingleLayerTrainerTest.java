@@ -81,11 +81,23 @@ class SingleLayerTrainerTest {
     Frame got = new Upscaler(loaded, ColorMode.Y, Parallelism.inline()).apply(photo);
     assertArrayEquals(want.bytes(), got.bytes(), "replicated edges survive the file");
 
-    Files.writeString(dir.resolve("learned.json"), Files.readString(dir.resolve("learned.json"))
-        .replace("\"replicate\"", "\"sideways\""));
+    String json = Files.readString(dir.resolve("learned.json"));
+    assertTrue(json.contains("\"format\" : \"upsampler-kernel/1\""), json);
+    Files.writeString(dir.resolve("learned.json"), json.replace("\"replicate\"",
+        "\"sideways\""));
     InvalidInputException e = assertThrows(InvalidInputException.class,
         () -> KernelFiles.load(npy, Size2.square(2)));
     assertTrue(e.getMessage().contains("\"border\" must be"), e.getMessage());
+    Files.writeString(dir.resolve("learned.json"), json.replace("upsampler-kernel/1",
+        "upsampler-kernel/9"));
+    e = assertThrows(InvalidInputException.class, () -> KernelFiles.load(npy, Size2.square(2)));
+    assertTrue(e.getMessage().contains("is not one this version reads"), e.getMessage());
+    float[] nan = t.weights().data().clone();
+    nan[5] = Float.NaN;
+    Files.writeString(dir.resolve("learned.json"), json);
+    dev.upsampler.io.Npy.write(npy, new dev.upsampler.io.NpyArray(nan, new int[] {1, 1, 8, 8}));
+    e = assertThrows(InvalidInputException.class, () -> KernelFiles.load(npy, Size2.square(2)));
+    assertTrue(e.getMessage().toLowerCase().contains("nan"), e.getMessage());
   }
 
   @Test
