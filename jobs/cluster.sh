@@ -371,5 +371,5 @@ case ${1:-} in
   application) shift; cmd_application "$@" ;;
   wait) shift; need_build; helper wait --rest "http://127.0.0.1:$REST_PORT" "$@" ;;
   cancel) shift; need_build; helper cancel --rest "http://127.0.0.1:$REST_PORT" "$@" ;;
-  *) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  *) sed -n '2,/^[^#]/p' "$0" | grep '^#' | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

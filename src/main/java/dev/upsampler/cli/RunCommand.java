@@ -28,12 +28,14 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "run",
     description = {
-      "Runs a job definition (YAML, see jobs/) on an embedded Flink in this JVM: reads the input"
-          + " images, upscales them in parallel, writes OUTPUT/<stream>/<name> and a rejects"
-          + " report OUTPUT/_rejects.jsonl. Flags override the file.",
+      "Runs a job definition (YAML, see jobs/) on an embedded Flink in this JVM: reads images,"
+          + " video files or a live URL, upscales the frames in parallel, writes"
+          + " OUTPUT/<stream>/<name> (or a video per stream) and a rejects report"
+          + " _rejects.jsonl. Flags override the file.",
       ""
     },
-    footer = {"", "Example: run jobs/demo.yaml --scale 3 --kernel lanczos3"})
+    footer = {"", "Examples: run jobs/demo.yaml --scale 3 --kernel lanczos3",
+        "          run jobs/video.yaml --input clip.mp4 --output clip-x2.mp4 --realtime"})
 final class RunCommand extends BaseCommand {
 
   @Parameters(index = "0", paramLabel = "JOB.yaml", description = "The job definition.")
