@@ -1,0 +1,67 @@
+package dev.upsampler.learn;
+
+import dev.upsampler.engine.BorderMode;
+import dev.upsampler.engine.ConvTransposeSpec;
+import dev.upsampler.engine.Padding;
+import dev.upsampler.engine.Size2;
+import dev.upsampler.engine.Tensor;
+import java.util.List;
+import java.util.Random;
+
+/** Layers in sequence: forward through all, backward in reverse. */
+public final class Network {
+  private final List<Layer> layers;
+
+  public Network(List<Layer> layers) {
+    this.layers = List.copyOf(layers);
+  }
+
+  public List<Layer> layers() {
+    return layers;
+  }
+
+  public Tensor forward(Tensor x) {
+    Tensor y = x;
+    for (Layer l : layers) {
+      y = l.forward(y);
+    }
+    return y;
+  }
+
+  /** Back-propagates {@code gradOut}; parameter gradients accumulate in the layers. */
+  public Tensor backward(Tensor gradOut) {
+    Tensor g = gradOut;
+    for (int i = layers.size() - 1; i >= 0; i--) {
+      g = layers.get(i).backward(g);
+    }
+    return g;
+  }
+
+  public void zeroGradients() {
+    layers.forEach(Layer::zeroGradients);
+  }
+
+  /**
+   * FSRCNN (Dong et al. 2016) on one channel: feature extraction 5x5 to {@code d}, shrinking
+   * 1x1 to {@code s}, {@code m} mappings 3x3, expanding 1x1 to {@code d}, each followed by
+   * PReLU, then a 9x9 transposed convolution with the scale as stride (PyTorch's padding 4 and
+   * output padding scale - 1, so the output is exactly scale times the input).
+   */
+  public static Network fsrcnn(int d, int s, int m, int scale, Random init) {
+    List<Layer> l = new java.util.ArrayList<>();
+    l.add(new Conv2dLayer(1, d, 5, init));
+    l.add(new PReluLayer(d, 0.25f));
+    l.add(new Conv2dLayer(d, s, 1, init));
+    l.add(new PReluLayer(s, 0.25f));
+    for (int i = 0; i < m; i++) {
+      l.add(new Conv2dLayer(s, s, 3, init));
+      l.add(new PReluLayer(s, 0.25f));
+    }
+    l.add(new Conv2dLayer(s, d, 1, init));
+    l.add(new PReluLayer(d, 0.25f));
+    ConvTransposeSpec up = new ConvTransposeSpec(d, 1, Size2.square(9), Size2.square(scale),
+        Size2.square(1), 1, Padding.torch(Size2.square(4), Size2.square(scale - 1)), true);
+    l.add(new ConvTransposeLayer(up, BorderMode.ZERO, init, 0.001));
+    return new Network(l);
+  }
+}
