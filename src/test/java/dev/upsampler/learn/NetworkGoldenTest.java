@@ -1,5 +1,7 @@
 package dev.upsampler.learn;
 
+import static dev.upsampler.testing.JsonTensors.assertValues;
+import static dev.upsampler.testing.JsonTensors.tensor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,23 +16,6 @@ import org.junit.jupiter.api.Test;
  * autograd (golden/generate_network_goldens.py), and against finite differences.
  */
 class NetworkGoldenTest {
-
-  static void assertValues(JsonNode want, float[] got, double tol, String what) {
-    assertEquals(want.size(), got.length, what + " size");
-    for (int i = 0; i < got.length; i++) {
-      double w = want.get(i).asDouble();
-      assertEquals(w, got[i], tol * Math.max(1, Math.abs(w)), what + "[" + i + "]");
-    }
-  }
-
-  static Tensor tensor(JsonNode shape, JsonNode values) {
-    Tensor t = Tensor.zeros(shape.get(0).asInt(), shape.get(1).asInt(), shape.get(2).asInt(),
-        shape.get(3).asInt());
-    for (int i = 0; i < values.size(); i++) {
-      t.data()[i] = (float) values.get(i).asDouble();
-    }
-    return t;
-  }
 
   @Test
   void fsrcnnForwardAndGradientsEqualPyTorch() throws Exception {
