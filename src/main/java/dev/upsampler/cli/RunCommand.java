@@ -128,6 +128,9 @@ final class RunCommand extends BaseCommand {
     try {
       Map<String, Object> acc = client.getAccumulators().get(1, TimeUnit.SECONDS);
       long written = count(acc, UpscaleFunction.WRITTEN);
+      if (written == 0 && count(acc, UpscaleFunction.REJECTED) == 0) {
+        return null; // nothing to report yet (the job is starting)
+      }
       double secs = (System.nanoTime() - start) / 1e9;
       return String.format(Locale.ROOT, "  %d written, %d rejected, %.2f frames/s", written,
           count(acc, UpscaleFunction.REJECTED), written / secs);

@@ -334,7 +334,14 @@ class VideoJobITCase {
     UpscaleJob.build(env, def);
     var client = env.executeAsync("live test");
 
-    Thread.sleep(1500); // frames sent before the source listens are lost, as on a real network
+    // UDP frames sent before the source listens are lost: wait until the job runs, then a
+    // moment for the reader to open the socket.
+    long deadline = System.nanoTime() + 60_000_000_000L;
+    while (client.getJobStatus().get() != org.apache.flink.api.common.JobStatus.RUNNING
+        && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    Thread.sleep(1000);
     int sent = 100;
     try (org.bytedeco.javacv.FFmpegFrameRecorder r = new org.bytedeco.javacv.FFmpegFrameRecorder(
         url + "?pkt_size=1316", 96, 64, 0)) {
@@ -360,6 +367,7 @@ class VideoJobITCase {
     var result = client.getJobExecutionResult().get(60, java.util.concurrent.TimeUnit.SECONDS);
 
     List<VideoFrame> got = readAll(out);
+    System.out.println("live over UDP: " + got.size() + " of " + sent + " frames upscaled");
     assertTrue(got.size() >= sent / 2 && got.size() <= sent, "frames received: " + got.size());
     for (int i = 1; i < got.size(); i++) {
       assertTrue(got.get(i).timestampMicros() > got.get(i - 1).timestampMicros(),
