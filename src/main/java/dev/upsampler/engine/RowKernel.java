@@ -41,6 +41,19 @@ interface RowKernel {
   void gemm(float[] wT, int wOff, int rows, float[] x, int xOff, int xStride, int channels,
       float[] z, int zOff, int zStride, int len);
 
+  /**
+   * Dot products of row pairs, added to {@code c}: for i in [0, rowsA), j in [0, rowsB):
+   *
+   * <pre>
+   *   c[cOff + i*cStride + j] += sum over t in [0, len) of a[aOff + i*aStride + t] * b[bOff + j*bStride + t]
+   * </pre>
+   *
+   * The weights' gradient of a convolution (a reduction over pixels). Lanes hold partial sums
+   * that are added at the end, so the order of the additions differs from the scalar kernel's.
+   */
+  void dots(float[] a, int aOff, int aStride, int rowsA, float[] b, int bOff, int bStride,
+      int rowsB, int len, float[] c, int cOff, int cStride);
+
   /** Floats per vector (1 for the scalar kernel). */
   int lanes();
 

@@ -29,6 +29,28 @@ final class ScalarRowKernel implements RowKernel {
     gemmRange(wT, wOff, rows, 0, rows, x, xOff, xStride, channels, z, zOff, zStride, 0, len);
   }
 
+  @Override
+  public void dots(float[] a, int aOff, int aStride, int rowsA, float[] b, int bOff,
+      int bStride, int rowsB, int len, float[] c, int cOff, int cStride) {
+    dotsRange(a, aOff, aStride, rowsA, b, bOff, bStride, rowsB, 0, len, c, cOff, cStride);
+  }
+
+  /** The dot products over {@code t} in [t0, t1): also the SIMD kernel's tail. */
+  static void dotsRange(float[] a, int aOff, int aStride, int rowsA, float[] b, int bOff,
+      int bStride, int rowsB, int t0, int t1, float[] c, int cOff, int cStride) {
+    for (int i = 0; i < rowsA; i++) {
+      for (int j = 0; j < rowsB; j++) {
+        float acc = 0f;
+        int ai = aOff + i * aStride;
+        int bj = bOff + j * bStride;
+        for (int t = t0; t < t1; t++) {
+          acc = Math.fma(a[ai + t], b[bj + t], acc);
+        }
+        c[cOff + i * cStride + j] += acc;
+      }
+    }
+  }
+
   /** Rows [r0, r1) and columns [j0, j1) of the GEMM: also the SIMD kernel's edges. */
   static void gemmRange(float[] wT, int wOff, int rows, int r0, int r1, float[] x, int xOff,
       int xStride, int channels, float[] z, int zOff, int zStride, int j0, int j1) {

@@ -1,6 +1,7 @@
 package dev.upsampler.engine;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -164,6 +165,71 @@ final class VectorRowKernel implements RowKernel {
     a30.intoArray(z, z0 + 3 * zStride);
     a31.intoArray(z, z0 + 3 * zStride + L);
     a32.intoArray(z, z0 + 3 * zStride + 2 * L);
+  }
+
+  @Override
+  public void dots(float[] a, int aOff, int aStride, int rowsA, float[] b, int bOff,
+      int bStride, int rowsB, int len, float[] c, int cOff, int cStride) {
+    int tEnd = len - len % L;
+    int iEnd = rowsA - rowsA % 2;
+    int jEnd = rowsB - rowsB % 4;
+    for (int i = 0; i < rowsA; i++) {
+      for (int j = 0; j < rowsB; j++) {
+        if (i < iEnd && j < jEnd) {
+          if (i % 2 == 0 && j % 4 == 0) {
+            dots2x4(a, aOff + i * aStride, aStride, b, bOff + j * bStride, bStride, tEnd, c,
+                cOff + i * cStride + j, cStride);
+          }
+          continue;
+        }
+        FloatVector acc = FloatVector.zero(S);
+        int ai = aOff + i * aStride;
+        int bj = bOff + j * bStride;
+        for (int t = 0; t < tEnd; t += L) {
+          acc = FloatVector.fromArray(S, a, ai + t).fma(FloatVector.fromArray(S, b, bj + t), acc);
+        }
+        c[cOff + i * cStride + j] += acc.reduceLanes(VectorOperators.ADD);
+      }
+    }
+    ScalarRowKernel.dotsRange(a, aOff, aStride, rowsA, b, bOff, bStride, rowsB, tEnd, len, c,
+        cOff, cStride);
+  }
+
+  /** Two rows of {@code a} against four of {@code b}: each loaded vector feeds 2 or 4 FMAs. */
+  private static void dots2x4(float[] a, int a0, int aStride, float[] b, int b0, int bStride,
+      int tEnd, float[] c, int c0, int cStride) {
+    FloatVector s00 = FloatVector.zero(S);
+    FloatVector s01 = s00;
+    FloatVector s02 = s00;
+    FloatVector s03 = s00;
+    FloatVector s10 = s00;
+    FloatVector s11 = s00;
+    FloatVector s12 = s00;
+    FloatVector s13 = s00;
+    for (int t = 0; t < tEnd; t += L) {
+      FloatVector x0 = FloatVector.fromArray(S, a, a0 + t);
+      FloatVector x1 = FloatVector.fromArray(S, a, a0 + aStride + t);
+      FloatVector y = FloatVector.fromArray(S, b, b0 + t);
+      s00 = x0.fma(y, s00);
+      s10 = x1.fma(y, s10);
+      y = FloatVector.fromArray(S, b, b0 + bStride + t);
+      s01 = x0.fma(y, s01);
+      s11 = x1.fma(y, s11);
+      y = FloatVector.fromArray(S, b, b0 + 2 * bStride + t);
+      s02 = x0.fma(y, s02);
+      s12 = x1.fma(y, s12);
+      y = FloatVector.fromArray(S, b, b0 + 3 * bStride + t);
+      s03 = x0.fma(y, s03);
+      s13 = x1.fma(y, s13);
+    }
+    c[c0] += s00.reduceLanes(VectorOperators.ADD);
+    c[c0 + 1] += s01.reduceLanes(VectorOperators.ADD);
+    c[c0 + 2] += s02.reduceLanes(VectorOperators.ADD);
+    c[c0 + 3] += s03.reduceLanes(VectorOperators.ADD);
+    c[c0 + cStride] += s10.reduceLanes(VectorOperators.ADD);
+    c[c0 + cStride + 1] += s11.reduceLanes(VectorOperators.ADD);
+    c[c0 + cStride + 2] += s12.reduceLanes(VectorOperators.ADD);
+    c[c0 + cStride + 3] += s13.reduceLanes(VectorOperators.ADD);
   }
 
   /**

@@ -1,106 +1,106 @@
 package dev.upsampler.learn;
 
-import dev.upsampler.engine.BorderMode;
-import dev.upsampler.engine.ConvTransposeGradients;
-import dev.upsampler.engine.ConvTransposePlan;
-import dev.upsampler.engine.ConvTransposeReference;
-import dev.upsampler.engine.ConvTransposeSpec;
-import dev.upsampler.engine.ConvolutionReference;
-import dev.upsampler.engine.Padding;
-import dev.upsampler.engine.Size2;
+import dev.upsampler.engine.Gemm;
+import dev.upsampler.engine.Im2col;
+import dev.upsampler.engine.NetworkLayer;
 import dev.upsampler.engine.Tensor;
 
 /**
  * A stride-1 convolution with "same" zero padding ({@code k} odd), weights in PyTorch's Conv2d
- * layout {@code [out, in, k, k]}, and a bias. A convolution is the adjoint of a transposed one
- * with the same weights, so the engine's pieces serve both ways: forward is {@link
- * ConvolutionReference}, the input's gradient is {@link ConvTransposeReference} applied to the
- * output's gradient, and the weights' gradient is {@link ConvTransposeGradients} with the roles
- * of input and output exchanged.
+ * layout {@code [out, in, k, k]}, and a bias. As GEMMs over the input's columns ({@link
+ * Im2col}): forward {@code Y = W * cols + b}, backward {@code dW += dY * cols^T}, {@code dcols =
+ * W^T * dY} folded back onto the input.
  */
 public final class Conv2dLayer implements Layer {
-  private final int in;
-  private final int out;
-  private final ConvTransposeSpec adjoint;
-  /** [out, in, k, k] then bias [out]. */
-  private final float[] params;
+  private final NetworkLayer.Conv2d layer;
   private final float[] grads;
-  private final Tensor weights;
+  private final NetworkLayer.Workspace ws = new NetworkLayer.Workspace();
   private Tensor input;
+  private float[] cols = new float[0];
+  private float[] dcols = new float[0];
 
   public Conv2dLayer(int in, int out, int k, java.util.Random init) {
-    if (k % 2 != 1) {
-      throw new IllegalArgumentException("kernel size must be odd, got " + k);
-    }
-    this.in = in;
-    this.out = out;
-    this.adjoint = new ConvTransposeSpec(out, in, Size2.square(k), Size2.square(1),
-        Size2.square(1), 1, Padding.torch(Size2.square(k / 2), Size2.square(0)), false);
-    this.weights = Tensor.zeros(out, in, k, k);
-    this.params = new float[weights.data().length + out];
-    this.grads = new float[params.length];
+    float[] params = new float[NetworkLayer.Conv2d.weightCount(in, out, k) + out];
     double std = Math.sqrt(2.0 / (in * k * k)); // He initialisation, for PReLU networks
-    for (int i = 0; i < weights.data().length; i++) {
+    for (int i = 0; i < params.length - out; i++) {
       params[i] = (float) (init.nextGaussian() * std);
     }
+    this.layer = new NetworkLayer.Conv2d(in, out, k, params);
+    this.grads = new float[params.length];
   }
 
-  private Tensor weights() {
-    System.arraycopy(params, 0, weights.data(), 0, weights.data().length);
-    return weights;
+  private Conv2dLayer(NetworkLayer.Conv2d layer) {
+    this.layer = layer;
+    this.grads = new float[layer.params().length];
   }
 
   @Override
   public Tensor forward(Tensor x) {
     input = x;
-    ConvTransposePlan plan = adjoint.plan(x.h(), x.w());
-    Tensor y = ConvolutionReference.compute(plan, x, weights());
-    int plane = y.h() * y.w();
-    for (int b = 0; b < y.n(); b++) {
-      for (int c = 0; c < out; c++) {
-        float bias = params[weights.data().length + c];
-        int base = (b * out + c) * plane;
-        for (int i = 0; i < plane; i++) {
-          y.data()[base + i] += bias;
-        }
-      }
+    Tensor y = Tensor.zeros(x.n(), layer.out(), x.h(), x.w());
+    int size = layer.out() * x.h() * x.w();
+    float[] out = new float[size];
+    for (int b = 0; b < x.n(); b++) {
+      layer.forward(Layer.image(x, b), x.h(), x.w(), out, ws);
+      System.arraycopy(out, 0, y.data(), b * size, size);
     }
     return y;
   }
 
   @Override
   public Tensor backward(Tensor g) {
-    ConvTransposePlan plan = adjoint.plan(input.h(), input.w());
-    Tensor w = weights();
-    Tensor dx = Tensor.zeros(input.n(), in, input.h(), input.w());
-    ConvTransposeReference.compute(plan, g, w, null, dx);
-    ConvTransposeGradients.Result r = ConvTransposeGradients.compute(plan, g, w, input,
-        BorderMode.ZERO);
-    float[] dw = r.weights().data();
-    for (int i = 0; i < dw.length; i++) {
-      grads[i] += dw[i];
-    }
-    int plane = g.h() * g.w();
-    for (int b = 0; b < g.n(); b++) {
-      for (int c = 0; c < out; c++) {
-        double sum = 0; // the bias gradient: the output's gradient summed per channel
-        int base = (b * out + c) * plane;
-        for (int i = 0; i < plane; i++) {
-          sum += g.data()[base + i];
-        }
-        grads[dw.length + c] += (float) sum;
+    int h = input.h();
+    int w = input.w();
+    int n = h * w;
+    int in = layer.in();
+    int out = layer.out();
+    int k = layer.k();
+    int depth = in * k * k;
+    float[] params = layer.params();
+    Tensor dx = Tensor.zeros(input.n(), in, h, w);
+    for (int b = 0; b < input.n(); b++) {
+      float[] x = Layer.image(input, b);
+      float[] gb = Layer.image(g, b);
+      float[] c = x;
+      if (k > 1) {
+        cols = grow(cols, depth * n);
+        Im2col.expand(x, 0, in, h, w, k, cols);
+        c = cols;
+      }
+      Gemm.addProductsTransposed(gb, 0, n, out, c, 0, n, depth, n, grads, 0, depth);
+      Layer.addChannelSums(gb, out, n, grads, depth * out);
+      if (k > 1) {
+        dcols = grow(dcols, depth * n);
+        Gemm.multiply(params, 0, depth, gb, 0, n, out, dcols, 0, n, n);
+        Im2col.fold(dcols, in, h, w, k, dx.data(), b * in * n);
+      } else {
+        Gemm.multiply(params, 0, depth, gb, 0, n, out, dx.data(), b * in * n, n, n);
       }
     }
     return dx;
   }
 
+  static float[] grow(float[] a, int size) {
+    return a.length >= size ? a : new float[size];
+  }
+
   @Override
   public float[] parameters() {
-    return params;
+    return layer.params();
   }
 
   @Override
   public float[] gradients() {
     return grads;
+  }
+
+  @Override
+  public NetworkLayer inference() {
+    return layer;
+  }
+
+  @Override
+  public Layer replica() {
+    return new Conv2dLayer(layer);
   }
 }

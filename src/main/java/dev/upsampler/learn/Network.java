@@ -1,8 +1,8 @@
 package dev.upsampler.learn;
 
-import dev.upsampler.engine.BorderMode;
 import dev.upsampler.engine.ConvTransposeSpec;
 import dev.upsampler.engine.Padding;
+import dev.upsampler.engine.SequentialNetwork;
 import dev.upsampler.engine.Size2;
 import dev.upsampler.engine.Tensor;
 import java.util.List;
@@ -37,6 +37,16 @@ public final class Network {
     return g;
   }
 
+  /** A network for another thread: shared parameters, its own gradients (see Layer#replica). */
+  public Network replica() {
+    return new Network(layers.stream().map(Layer::replica).toList());
+  }
+
+  /** The inference network, sharing these parameters: what {@code upscale} runs. */
+  public SequentialNetwork inference() {
+    return new SequentialNetwork(layers.stream().map(Layer::inference).toList());
+  }
+
   public void zeroGradients() {
     layers.forEach(Layer::zeroGradients);
   }
@@ -61,7 +71,7 @@ public final class Network {
     l.add(new PReluLayer(d, 0.25f));
     ConvTransposeSpec up = new ConvTransposeSpec(d, 1, Size2.square(9), Size2.square(scale),
         Size2.square(1), 1, Padding.torch(Size2.square(4), Size2.square(scale - 1)), true);
-    l.add(new ConvTransposeLayer(up, BorderMode.ZERO, init, 0.001));
+    l.add(new ConvTransposeLayer(up, init, 0.001));
     return new Network(l);
   }
 }

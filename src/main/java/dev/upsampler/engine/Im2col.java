@@ -1,0 +1,146 @@
+package dev.upsampler.engine;
+
+import java.util.Arrays;
+
+/**
+ * The data movement that turns a network's convolutions into {@link Gemm} products, on planes
+ * stored channel after channel ({@code [C][h][w]}, one image):
+ *
+ * <ul>
+ *   <li>a stride-1 {@code k x k} convolution with zero "same" padding reads its input as columns
+ *       {@code cols[(c, ky, kx)][y, x] = x[c][y + ky - k/2][x + kx - k/2]} ({@link #expand}); its
+ *       input gradient adds the columns back ({@link #fold});
+ *   <li>a transposed convolution computes {@code Z[(m, ky, kx)][iy, ix]} by GEMM and scatters it
+ *       to {@code y[m][iy*s + ky*d - top][ix*s + kx*d - left]} ({@link #scatter}, the canonical
+ *       form of SEMANTICS.md); its backward gathers the output gradient the same way ({@link
+ *       #gather}).
+ * </ul>
+ */
+public final class Im2col {
+  private Im2col() {}
+
+  /** Columns of a same-padded {@code k x k} convolution: {@code cols} holds {@code c*k*k*h*w}. */
+  public static void expand(float[] x, int xOff, int c, int h, int w, int k, float[] cols) {
+    int r = k / 2;
+    int plane = h * w;
+    for (int ci = 0; ci < c; ci++) {
+      for (int ky = 0; ky < k; ky++) {
+        for (int kx = 0; kx < k; kx++) {
+          int row = ((ci * k + ky) * k + kx) * plane;
+          int dx = kx - r;
+          int x0 = Math.max(0, -dx);
+          int x1 = Math.min(w, w - dx);
+          for (int y = 0; y < h; y++) {
+            int sy = y + ky - r;
+            int dst = row + y * w;
+            if (sy < 0 || sy >= h || x1 <= x0) {
+              Arrays.fill(cols, dst, dst + w, 0f);
+              continue;
+            }
+            Arrays.fill(cols, dst, dst + x0, 0f);
+            System.arraycopy(x, xOff + ci * plane + sy * w + x0 + dx, cols, dst + x0, x1 - x0);
+            Arrays.fill(cols, dst + x1, dst + w, 0f);
+          }
+        }
+      }
+    }
+  }
+
+  /** The adjoint of {@link #expand}: adds each column back where it was read from. */
+  public static void fold(float[] cols, int c, int h, int w, int k, float[] dx, int dxOff) {
+    int r = k / 2;
+    int plane = h * w;
+    for (int ci = 0; ci < c; ci++) {
+      for (int ky = 0; ky < k; ky++) {
+        for (int kx = 0; kx < k; kx++) {
+          int row = ((ci * k + ky) * k + kx) * plane;
+          int d = kx - r;
+          int x0 = Math.max(0, -d);
+          int x1 = Math.min(w, w - d);
+          for (int y = 0; y < h; y++) {
+            int sy = y + ky - r;
+            if (sy < 0 || sy >= h) {
+              continue;
+            }
+            int src = row + y * w;
+            int dst = dxOff + ci * plane + sy * w + d;
+            for (int xx = x0; xx < x1; xx++) {
+              dx[dst + xx] += cols[src + xx];
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * Adds {@code z[(m, ky, kx)][iy][ix]} (input size {@code plan.inH() x plan.inW()}) into {@code
+   * y[m][oy][ox]} (output size of the plan) at {@code oy = iy*s + ky*d - top}; rows that fall
+   * outside are the crop. Groups of 1 only.
+   */
+  public static void scatter(ConvTransposePlan plan, float[] z, float[] y, int yOff) {
+    walk(plan, z, y, yOff, true);
+  }
+
+  /** The adjoint of {@link #scatter}: {@code z[(m, ky, kx)][iy][ix] = y[m][oy][ox]}, 0 outside. */
+  public static void gather(ConvTransposePlan plan, float[] y, int yOff, float[] z) {
+    walk(plan, z, y, yOff, false);
+  }
+
+  private static void walk(ConvTransposePlan plan, float[] z, float[] y, int yOff,
+      boolean scatter) {
+    ConvTransposeSpec s = plan.spec();
+    if (s.groups() != 1) {
+      throw new IllegalArgumentException("groups must be 1 here, got " + s.groups());
+    }
+    int kh = s.kernel().h();
+    int kw = s.kernel().w();
+    int sh = s.stride().h();
+    int sw = s.stride().w();
+    int dh = s.dilation().h();
+    int dw = s.dilation().w();
+    int inH = plan.inH();
+    int inW = plan.inW();
+    int outH = plan.outH();
+    int outW = plan.outW();
+    int top = plan.crop().top();
+    int left = plan.crop().left();
+    for (int m = 0; m < s.outChannels(); m++) {
+      for (int ky = 0; ky < kh; ky++) {
+        for (int kx = 0; kx < kw; kx++) {
+          int row = ((m * kh + ky) * kw + kx) * inH * inW;
+          int shiftX = kx * dw - left;
+          // ix with 0 <= ix*sw + shiftX < outW
+          int ix0 = Math.max(0, ceilDiv(-shiftX, sw));
+          int ix1 = Math.min(inW, ceilDiv(outW - shiftX, sw));
+          for (int iy = 0; iy < inH; iy++) {
+            int oy = iy * sh + ky * dh - top;
+            int zr = row + iy * inW;
+            if (oy < 0 || oy >= outH || ix1 <= ix0) {
+              if (!scatter) {
+                Arrays.fill(z, zr, zr + inW, 0f);
+              }
+              continue;
+            }
+            int yr = yOff + (m * outH + oy) * outW + shiftX;
+            if (scatter) {
+              for (int ix = ix0; ix < ix1; ix++) {
+                y[yr + ix * sw] += z[zr + ix];
+              }
+            } else {
+              Arrays.fill(z, zr, zr + ix0, 0f);
+              for (int ix = ix0; ix < ix1; ix++) {
+                z[zr + ix] = y[yr + ix * sw];
+              }
+              Arrays.fill(z, zr + ix1, zr + inW, 0f);
+            }
+          }
+        }
+      }
+    }
+  }
+
+  private static int ceilDiv(int a, int b) {
+    return -Math.floorDiv(-a, b);
+  }
+}

@@ -1,0 +1,231 @@
+package dev.upsampler.engine;
+
+import java.util.Objects;
+
+/**
+ * One layer of a {@link SequentialNetwork}: a same-padded convolution, a PReLU or a transposed
+ * convolution. Parameters are one flat array per layer (weights, then bias), the layout PyTorch
+ * uses; the arrays are shared, not copied, so a network being trained runs with its current
+ * weights. {@code forward} works on one image stored channel after channel.
+ */
+public sealed interface NetworkLayer
+    permits NetworkLayer.Conv2d, NetworkLayer.PRelu, NetworkLayer.ConvTranspose2d {
+
+  int inChannels();
+
+  int outChannels();
+
+  /** Output {height, width} for an input of {@code h x w}. */
+  int[] outputSize(int h, int w);
+
+  /** {@code y = layer(x)} for one {@code inChannels x h x w} image; may use {@code ws}. */
+  void forward(float[] x, int h, int w, float[] y, Workspace ws);
+
+  /** Floats of scratch that {@code forward} needs for an {@code h x w} input. */
+  long scratch(int h, int w);
+
+  /**
+   * A stride-1 {@code k x k} convolution with zero "same" padding ({@code k} odd; PyTorch's
+   * {@code Conv2d(in, out, k, padding=k//2)}): {@code params} holds weights {@code [out][in][k][k]}
+   * then a bias per output channel.
+   */
+  record Conv2d(int in, int out, int k, float[] params) implements NetworkLayer {
+    public Conv2d {
+      Objects.requireNonNull(params, "params");
+      if (in < 1 || out < 1 || k < 1 || k % 2 == 0) {
+        throw new SpecException("a convolution needs channels >= 1 and an odd kernel size, got"
+            + " in " + in + ", out " + out + ", kernel " + k);
+      }
+      if (params.length != weightCount(in, out, k) + out) {
+        throw new SpecException("a " + in + " -> " + out + " " + k + "x" + k + " convolution has "
+            + (weightCount(in, out, k) + out) + " parameters, got " + params.length);
+      }
+    }
+
+    public static int weightCount(int in, int out, int k) {
+      return out * in * k * k;
+    }
+
+    @Override
+    public int inChannels() {
+      return in;
+    }
+
+    @Override
+    public int outChannels() {
+      return out;
+    }
+
+    @Override
+    public int[] outputSize(int h, int w) {
+      return new int[] {h, w};
+    }
+
+    @Override
+    public long scratch(int h, int w) {
+      return k == 1 ? 0 : (long) in * k * k * h * w;
+    }
+
+    @Override
+    public void forward(float[] x, int h, int w, float[] y, Workspace ws) {
+      int n = h * w;
+      int depth = in * k * k;
+      float[] cols = x;
+      if (k > 1) {
+        cols = ws.cols(depth * n);
+        Im2col.expand(x, 0, in, h, w, k, cols);
+      }
+      float[] wT = ws.weights(depth * out);
+      Gemm.transpose(params, 0, out, depth, wT);
+      Gemm.multiply(wT, 0, out, cols, 0, n, depth, y, 0, n, n);
+      addBias(y, n, params, weightCount(in, out, k), out);
+    }
+  }
+
+  /** PReLU with one slope per channel: {@code y = x > 0 ? x : a[c] * x}; in place allowed. */
+  record PRelu(float[] slopes) implements NetworkLayer {
+    public PRelu {
+      Objects.requireNonNull(slopes, "slopes");
+      if (slopes.length < 1) {
+        throw new SpecException("a PReLU needs at least one slope");
+      }
+    }
+
+    @Override
+    public int inChannels() {
+      return slopes.length;
+    }
+
+    @Override
+    public int outChannels() {
+      return slopes.length;
+    }
+
+    @Override
+    public int[] outputSize(int h, int w) {
+      return new int[] {h, w};
+    }
+
+    @Override
+    public long scratch(int h, int w) {
+      return 0;
+    }
+
+    @Override
+    public void forward(float[] x, int h, int w, float[] y, Workspace ws) {
+      int n = h * w;
+      for (int c = 0; c < slopes.length; c++) {
+        float a = slopes[c];
+        for (int i = c * n, end = i + n; i < end; i++) {
+          float v = x[i];
+          y[i] = v > 0 ? v : a * v;
+        }
+      }
+    }
+  }
+
+  /**
+   * A transposed convolution (the upscaling layer), groups 1, zero border: {@code params} holds
+   * weights {@code [in][out][kH][kW]} then, if the spec has one, a bias per output channel.
+   */
+  record ConvTranspose2d(ConvTransposeSpec spec, float[] params) implements NetworkLayer {
+    public ConvTranspose2d {
+      Objects.requireNonNull(spec, "spec");
+      Objects.requireNonNull(params, "params");
+      if (spec.groups() != 1) {
+        throw new SpecException("a network's transposed convolution must have groups = 1, got "
+            + spec.groups());
+      }
+      int expect = weightCount(spec) + (spec.hasBias() ? spec.outChannels() : 0);
+      if (params.length != expect) {
+        throw new SpecException("transposed convolution " + spec.inChannels() + " -> "
+            + spec.outChannels() + " " + spec.kernel() + " has " + expect + " parameters, got "
+            + params.length);
+      }
+    }
+
+    public static int weightCount(ConvTransposeSpec spec) {
+      return spec.inChannels() * spec.outChannels() * spec.kernel().h() * spec.kernel().w();
+    }
+
+    /** Rows of the GEMM's result: one per (output channel, ky, kx). */
+    public int rows() {
+      return spec.outChannels() * spec.kernel().h() * spec.kernel().w();
+    }
+
+    @Override
+    public int inChannels() {
+      return spec.inChannels();
+    }
+
+    @Override
+    public int outChannels() {
+      return spec.outChannels();
+    }
+
+    @Override
+    public int[] outputSize(int h, int w) {
+      ConvTransposePlan p = spec.plan(h, w);
+      return new int[] {p.outH(), p.outW()};
+    }
+
+    @Override
+    public long scratch(int h, int w) {
+      return (long) rows() * h * w;
+    }
+
+    @Override
+    public void forward(float[] x, int h, int w, float[] y, Workspace ws) {
+      ConvTransposePlan plan = spec.plan(h, w);
+      int n = h * w;
+      float[] z = ws.cols(rows() * n);
+      Gemm.multiply(params, 0, rows(), x, 0, n, spec.inChannels(), z, 0, n, n);
+      int outPlane = plan.outH() * plan.outW();
+      java.util.Arrays.fill(y, 0, outPlane * spec.outChannels(), 0f);
+      if (spec.hasBias()) {
+        addBias(y, outPlane, params, weightCount(spec), spec.outChannels());
+      }
+      Im2col.scatter(plan, z, y, 0);
+    }
+  }
+
+  private static void addBias(float[] y, int plane, float[] params, int offset, int channels) {
+    for (int c = 0; c < channels; c++) {
+      float b = params[offset + c];
+      for (int i = c * plane, end = i + plane; i < end; i++) {
+        y[i] += b;
+      }
+    }
+  }
+
+  /** Per-thread scratch, grown on demand and reused. */
+  final class Workspace {
+    private float[] cols = new float[0];
+    private float[] weights = new float[0];
+    private final float[][] activations = {new float[0], new float[0], new float[0]};
+
+    public Workspace() {}
+
+    float[] cols(int size) {
+      if (cols.length < size) {
+        cols = new float[size];
+      }
+      return cols;
+    }
+
+    float[] weights(int size) {
+      if (weights.length < size) {
+        weights = new float[size];
+      }
+      return weights;
+    }
+
+    /** Activation buffers: 0 and 1 alternate between layers, 2 holds a tile's input. */
+    float[] activation(int which, int size) {
+      if (activations[which].length < size) {
+        activations[which] = new float[size];
+      }
+      return activations[which];
+    }
+  }
+}

@@ -1,0 +1,200 @@
+package dev.upsampler.engine;
+
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+/**
+ * Layers applied in sequence (FSRCNN: convolutions and PReLUs at the input's size, then one
+ * transposed convolution that upscales), run on whole frames in tiles. Each output tile is
+ * computed from the input rows and columns it depends on plus the convolutions' reach, cut out
+ * of the frame; the zero padding a convolution applies at a cut edge corrupts at most its reach,
+ * which the tile discards, so tiles join seamlessly and equal the whole frame computed at once.
+ * Tiles are spread over the {@link Parallelism}'s threads, each with its own workspace.
+ */
+public final class SequentialNetwork {
+  /** Input rows and columns per tile (plus the reach): keeps a tile's scratch near 10 MB. */
+  static final int DEFAULT_TILE = 96;
+
+  private final List<NetworkLayer> layers;
+  /** Rows a tile's input must extend beyond what the transposed convolution reads. */
+  private final int reach;
+  private final NetworkLayer.ConvTranspose2d last;
+  private final int tile;
+  private final ConcurrentLinkedQueue<NetworkLayer.Workspace> workspaces =
+      new ConcurrentLinkedQueue<>();
+
+  public SequentialNetwork(List<NetworkLayer> layers) {
+    this(layers, DEFAULT_TILE);
+  }
+
+  SequentialNetwork(List<NetworkLayer> layers, int tile) {
+    if (layers.isEmpty()) {
+      throw new SpecException("a network needs at least one layer");
+    }
+    this.layers = List.copyOf(layers);
+    this.tile = tile;
+    int r = 0;
+    for (int i = 0; i < this.layers.size(); i++) {
+      NetworkLayer l = this.layers.get(i);
+      if (i > 0 && this.layers.get(i - 1).outChannels() != l.inChannels()) {
+        throw new SpecException("layer " + i + " takes " + l.inChannels() + " channels but layer "
+            + (i - 1) + " gives " + this.layers.get(i - 1).outChannels());
+      }
+      if (l instanceof NetworkLayer.ConvTranspose2d && i != this.layers.size() - 1) {
+        throw new SpecException("a transposed convolution must be the last layer (layer " + i
+            + " of " + this.layers.size() + ")");
+      }
+      if (l instanceof NetworkLayer.Conv2d c) {
+        r += c.k() / 2;
+      }
+    }
+    this.reach = r;
+    this.last = this.layers.get(this.layers.size() - 1) instanceof NetworkLayer.ConvTranspose2d t
+        ? t : null;
+  }
+
+  public List<NetworkLayer> layers() {
+    return layers;
+  }
+
+  public int inChannels() {
+    return layers.get(0).inChannels();
+  }
+
+  public int outChannels() {
+    return layers.get(layers.size() - 1).outChannels();
+  }
+
+  /** Output {height, width} for an input of {@code h x w}. */
+  public int[] outputSize(int h, int w) {
+    int[] s = {h, w};
+    for (NetworkLayer l : layers) {
+      s = l.outputSize(s[0], s[1]);
+    }
+    return s;
+  }
+
+  /** Multiply-adds per input pixel (for progress and throughput reports). */
+  public long macsPerPixel() {
+    long macs = 0;
+    for (NetworkLayer l : layers) {
+      if (l instanceof NetworkLayer.Conv2d c) {
+        macs += (long) c.in() * c.out() * c.k() * c.k();
+      } else if (l instanceof NetworkLayer.ConvTranspose2d t) {
+        macs += (long) t.inChannels() * t.rows();
+      }
+    }
+    return macs;
+  }
+
+  /**
+   * The whole network on one {@code inChannels x h x w} image, untiled; returns the output (a
+   * workspace buffer, valid until the workspace's next use).
+   */
+  public float[] forward(float[] x, int h, int w, NetworkLayer.Workspace ws) {
+    float[] cur = x;
+    int ch = h;
+    int cw = w;
+    for (int i = 0; i < layers.size(); i++) {
+      NetworkLayer l = layers.get(i);
+      int[] o = l.outputSize(ch, cw);
+      float[] next = ws.activation(i % 2, l.outChannels() * o[0] * o[1]);
+      l.forward(cur, ch, cw, next, ws);
+      cur = next;
+      ch = o[0];
+      cw = o[1];
+    }
+    return cur;
+  }
+
+  /**
+   * {@code out = range * network(in / range)} for every image of the batch: a network trained
+   * on [0, 1] applied to samples in [0, range].
+   */
+  public void apply(Tensor in, Tensor out, Parallelism par, float range) {
+    int[] o = outputSize(in.h(), in.w());
+    if (in.c() != inChannels() || out.c() != outChannels() || out.n() != in.n()
+        || out.h() != o[0] || out.w() != o[1]) {
+      throw new ShapeException("the network maps " + inChannels() + " x " + in.h() + " x "
+          + in.w() + " to " + outChannels() + " x " + o[0] + " x " + o[1] + "; got input "
+          + in.shapeString() + " and output " + out.shapeString());
+    }
+    int stepY = last == null ? tile : tile * last.spec().stride().h();
+    int stepX = last == null ? tile : tile * last.spec().stride().w();
+    int rows = (o[0] + stepY - 1) / stepY;
+    int cols = (o[1] + stepX - 1) / stepX;
+    int tiles = rows * cols;
+    long work = macsPerPixel() * tile * tile;
+    par.forEach(in.n() * tiles, work, t -> {
+      NetworkLayer.Workspace ws = workspaces.poll();
+      if (ws == null) {
+        ws = new NetworkLayer.Workspace();
+      }
+      try {
+        int b = t / tiles;
+        int r = t % tiles / cols;
+        int c = t % cols;
+        runTile(in, out, b, r * stepY, Math.min(o[0], (r + 1) * stepY), c * stepX,
+            Math.min(o[1], (c + 1) * stepX), range, ws);
+      } finally {
+        workspaces.add(ws);
+      }
+    });
+  }
+
+  /** Output rows [oy0, oy1) and columns [ox0, ox1) of image {@code b}. */
+  private void runTile(Tensor in, Tensor out, int b, int oy0, int oy1, int ox0, int ox1,
+      float range, NetworkLayer.Workspace ws) {
+    int[] ys = inputSpan(0, oy0, oy1, in.h());
+    int[] xs = inputSpan(1, ox0, ox1, in.w());
+    int h = ys[1] - ys[0];
+    int w = xs[1] - xs[0];
+    int inC = inChannels();
+    float[] x = ws.activation(2, inC * h * w);
+    float inv = 1f / range;
+    for (int c = 0; c < inC; c++) {
+      for (int y = 0; y < h; y++) {
+        for (int xx = 0; xx < w; xx++) {
+          x[(c * h + y) * w + xx] = in.get(b, c, ys[0] + y, xs[0] + xx) * inv;
+        }
+      }
+    }
+    float[] y = forward(x, h, w, ws);
+    int[] sub = outputSize(h, w);
+    int offY = offset(0, ys[0], h, in.h());
+    int offX = offset(1, xs[0], w, in.w());
+    for (int c = 0; c < outChannels(); c++) {
+      for (int oy = oy0; oy < oy1; oy++) {
+        int row = (c * sub[0] + oy - offY) * sub[1] - offX;
+        for (int ox = ox0; ox < ox1; ox++) {
+          out.set(b, c, oy, ox, y[row + ox] * range);
+        }
+      }
+    }
+  }
+
+  /** Input rows (axis 0) or columns [from, to) that output [o0, o1) depends on, in the frame. */
+  private int[] inputSpan(int axis, int o0, int o1, int n) {
+    if (last == null) {
+      return new int[] {Math.max(0, o0 - reach), Math.min(n, o1 + reach)};
+    }
+    ConvTransposeSpec s = last.spec();
+    int stride = s.stride().get(axis);
+    int ext = (s.kernel().get(axis) - 1) * s.dilation().get(axis);
+    int begin = s.plan(n, n).crop().begin(axis);
+    int lo = Math.floorDiv(o0 + begin - ext, stride);
+    int hi = Math.floorDiv(o1 - 1 + begin, stride);
+    return new int[] {Math.max(0, lo - reach), Math.min(n, hi + 1 + reach)};
+  }
+
+  /** Where a sub-image's output starts in the frame's output along {@code axis}. */
+  private int offset(int axis, int start, int subLength, int n) {
+    if (last == null) {
+      return start;
+    }
+    ConvTransposeSpec s = last.spec();
+    int subBegin = s.plan(subLength, subLength).crop().begin(axis);
+    int fullBegin = s.plan(n, n).crop().begin(axis);
+    return start * s.stride().get(axis) + fullBegin - subBegin;
+  }
+}

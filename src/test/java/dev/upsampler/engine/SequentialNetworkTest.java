@@ -1,0 +1,93 @@
+package dev.upsampler.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** Networks run in tiles equal the whole frame run at once, on every padding front end. */
+class SequentialNetworkTest {
+
+  @Test
+  void tilesJoinSeamlessly() {
+    Random rnd = new Random(21);
+    try (Parallelism par = Parallelism.newPool(2)) {
+      for (int trial = 0; trial < 60; trial++) {
+        int scale = 2 + rnd.nextInt(3);
+        int k = 1 + rnd.nextInt(9);
+        Padding padding = switch (rnd.nextInt(3)) {
+          case 0 -> Padding.torch(Size2.square(k / 2), Size2.square(rnd.nextInt(scale)));
+          case 1 -> new Padding.TensorFlow(Padding.TfMode.SAME, null);
+          default -> new Padding.TensorFlow(Padding.TfMode.VALID, null);
+        };
+        List<NetworkLayer> layers = randomNetwork(rnd, scale, k, padding);
+        int h = 1 + rnd.nextInt(40);
+        int w = 1 + rnd.nextInt(40);
+        int tile = 1 + rnd.nextInt(9);
+        SequentialNetwork tiled = new SequentialNetwork(layers, tile);
+        int[] o = tiled.outputSize(h, w);
+        Tensor x = Tensor.zeros(1, 1, h, w);
+        for (int i = 0; i < x.data().length; i++) {
+          x.data()[i] = rnd.nextFloat() * 255f;
+        }
+        Tensor y = Tensor.zeros(1, 1, o[0], o[1]);
+        tiled.apply(x, y, par, 255f);
+        float[] in = new float[h * w];
+        for (int i = 0; i < in.length; i++) {
+          in[i] = x.data()[i] / 255f;
+        }
+        float[] whole = tiled.forward(in, h, w, new NetworkLayer.Workspace());
+        String what = "trial " + trial + ": x" + scale + " k" + k + " " + padding + " " + h + "x"
+            + w + " tile " + tile;
+        for (int i = 0; i < o[0] * o[1]; i++) {
+          assertEquals(whole[i] * 255f, y.data()[i], 1e-3f, what + " element " + i);
+        }
+      }
+    }
+  }
+
+  @Test
+  void refusesNetworksThatDoNotChain() {
+    Random rnd = new Random(1);
+    NetworkLayer conv = new NetworkLayer.Conv2d(1, 4, 3, new float[4 * 9 + 4]);
+    NetworkLayer prelu = new NetworkLayer.PRelu(new float[3]);
+    SpecException e = assertThrows(SpecException.class,
+        () -> new SequentialNetwork(List.of(conv, prelu)));
+    assertTrue(e.getMessage().contains("layer 1 takes 3 channels but layer 0 gives 4"),
+        e.getMessage());
+    List<NetworkLayer> net = randomNetwork(rnd, 2, 4, Padding.torch(Size2.square(1),
+        Size2.square(0)));
+    List<NetworkLayer> bad = new ArrayList<>(net);
+    bad.add(new NetworkLayer.PRelu(new float[1]));
+    e = assertThrows(SpecException.class, () -> new SequentialNetwork(bad));
+    assertTrue(e.getMessage().contains("must be the last layer"), e.getMessage());
+    e = assertThrows(SpecException.class, () -> new NetworkLayer.Conv2d(1, 2, 3, new float[5]));
+    assertTrue(e.getMessage().contains("has 20 parameters, got 5"), e.getMessage());
+  }
+
+  /** Conv 3x3 -> PReLU -> conv 1x1 -> PReLU -> conv 5x5 -> transposed conv. */
+  private static List<NetworkLayer> randomNetwork(Random rnd, int scale, int k, Padding pad) {
+    List<NetworkLayer> layers = new ArrayList<>();
+    layers.add(new NetworkLayer.Conv2d(1, 5, 3, random(rnd, 5 * 9 + 5)));
+    layers.add(new NetworkLayer.PRelu(random(rnd, 5)));
+    layers.add(new NetworkLayer.Conv2d(5, 3, 1, random(rnd, 15 + 3)));
+    layers.add(new NetworkLayer.PRelu(random(rnd, 3)));
+    layers.add(new NetworkLayer.Conv2d(3, 4, 5, random(rnd, 4 * 3 * 25 + 4)));
+    ConvTransposeSpec spec = new ConvTransposeSpec(4, 1, Size2.square(k), Size2.square(scale),
+        Size2.square(1), 1, pad, true);
+    layers.add(new NetworkLayer.ConvTranspose2d(spec, random(rnd, 4 * k * k + 1)));
+    return layers;
+  }
+
+  private static float[] random(Random rnd, int n) {
+    float[] a = new float[n];
+    for (int i = 0; i < n; i++) {
+      a[i] = (float) (rnd.nextGaussian() * 0.3);
+    }
+    return a;
+  }
+}
