@@ -13,7 +13,7 @@ final class JobOverrides {
   @Option(names = "--output", paramLabel = "DIR", description = "Output directory or URI.")
   String output;
 
-  @Option(names = "--kernel", paramLabel = "NAME|PATH.npy", description = "Kernel.")
+  @Option(names = "--kernel", paramLabel = "NAME|PATH.npy|model:PATH", description = "Kernel, or a trained model.")
   String kernel;
 
   @Option(names = "--scale", paramLabel = "S|SX,SY", description = "Scale.")

@@ -53,7 +53,7 @@ final class RunCommand extends BaseCommand {
     JobDefinition def = JobDefinition.load(job, overrides.asMap());
     out().printf(Locale.ROOT, "job %s: %s -> %s, %s x%s (%s), parallelism %d, engine %s%n",
         def.name(), def.input(), def.output(), def.kernel(), def.scale(), def.color(),
-        def.parallelism(), KernelFiles.resolve(def.kernel(), def.scaleYx()).layer(1)
+        def.parallelism(), KernelFiles.resolve(def.kernel(), def.scaleYx())
             .pathDescription());
     Configuration conf = UpscaleJob.configuration(def);
     StreamExecutionEnvironment env;

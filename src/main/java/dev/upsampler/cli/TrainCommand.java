@@ -9,7 +9,15 @@ import dev.upsampler.io.InvalidInputException;
 import dev.upsampler.io.KernelFiles;
 import dev.upsampler.io.VideoFrame;
 import dev.upsampler.io.VideoReader;
+import dev.upsampler.engine.NetworkLayer;
+import dev.upsampler.io.ModelFiles;
+import dev.upsampler.io.TrainingCheckpoint;
+import dev.upsampler.learn.Adam;
+import dev.upsampler.learn.Loss;
+import dev.upsampler.learn.Network;
+import dev.upsampler.learn.NetworkTrainer;
 import dev.upsampler.learn.SingleLayerTrainer;
+import dev.upsampler.learn.Trainer;
 import dev.upsampler.learn.TrainingPair;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,19 +33,27 @@ import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code train}: learns a kernel from the user's own photographs. */
+/** {@code train}: learns a kernel or a network from the user's own photographs. */
 @Command(
     name = "train",
     description = {
-      "Learns an upscaling kernel from photographs (self-supervised: each photo is downscaled"
-          + " by bicubic and the kernel learns to undo it). --model single: one transposed-"
-          + "convolution layer on luma, started from bicubic. The result is a kernel file"
-          + " (OUT.npy and OUT.json) for upscale --kernel OUT.npy --color y, eval and the Flink"
-          + " job.",
+      "Learns to upscale from photographs (self-supervised: each photo is downscaled by"
+          + " bicubic and the model learns to undo it), on luma.",
+      "--model single: one transposed-convolution layer started from bicubic; writes a kernel"
+          + " file (OUT.npy and OUT.json).",
+      "--model fsrcnn: FSRCNN (Dong et al. 2016: feature extraction, shrinking, mapping,"
+          + " expanding, a transposed convolution); writes a model (OUT.json and OUT.npz).",
+      "Either serves as upscale --kernel model:OUT --color y, in eval and in the Flink job."
+          + " Progress goes to stderr each epoch; the best validation result is saved as it"
+          + " improves, a checkpoint (OUT.checkpoint.json/.npz) every epoch for --resume;"
+          + " Ctrl-C stops after the current step.",
       ""
     },
     footer = {"", "Example: train --images photos/ --scale 2 --out target/learned-x2.npy"
-        + " --minutes 5", "         train --video clip.mp4 --out target/clip-x2.npy"})
+        + " --minutes 5",
+        "         train --model fsrcnn --images photos/ --out target/fsrcnn-x2.json"
+        + " --minutes 30",
+        "         train --video clip.mp4 --out target/clip-x2.npy"})
 final class TrainCommand extends BaseCommand {
 
   @Option(names = "--images", paramLabel = "DIR",
@@ -55,12 +71,27 @@ final class TrainCommand extends BaseCommand {
   @Option(names = "--scale", defaultValue = "2", paramLabel = "S", description = "2..4.")
   int scale;
 
-  @Option(names = "--model", defaultValue = "single", paramLabel = "single",
+  @Option(names = "--model", defaultValue = "single", paramLabel = "single|fsrcnn",
       description = "The model to train (default ${DEFAULT-VALUE}).")
   String model;
 
-  @Option(names = "--out", required = true, paramLabel = "OUT.npy",
-      description = "Where the kernel goes (best validation result, saved as it improves).")
+  @Option(names = "--fsrcnn", defaultValue = "56,12,4", paramLabel = "D,S,M",
+      description = "FSRCNN's feature channels d, shrunk channels s and mapping layers m"
+          + " (default ${DEFAULT-VALUE}; 32,5,1 is FSRCNN-s).")
+  String fsrcnnShape;
+
+  @Option(names = "--loss", defaultValue = "mse", paramLabel = "mse|l1|charbonnier",
+      description = "Training loss for --model fsrcnn (default ${DEFAULT-VALUE}).")
+  String lossName;
+
+  @Option(names = "--residual", negatable = true, defaultValue = "false",
+      fallbackValue = "true", description = "--model fsrcnn: add bicubic's upscaling of the"
+      + " input to the network's output (a global skip connection: training starts at"
+      + " bicubic's quality and the layers learn only the missing detail).")
+  boolean residual;
+
+  @Option(names = "--out", required = true, paramLabel = "OUT",
+      description = "Where the model goes: OUT.npy (single) or OUT.json (fsrcnn).")
   Path out;
 
   @Option(names = "--epochs", defaultValue = "40", description = "Default ${DEFAULT-VALUE}.")
@@ -74,29 +105,59 @@ final class TrainCommand extends BaseCommand {
   @Option(names = "--batch", defaultValue = "16") int batch;
   @Option(names = "--patch", defaultValue = "32", description = "Low-resolution patch side.")
   int patch;
-  @Option(names = "--lr", defaultValue = "1e-4", description = "Adam's learning rate.")
-  float lr;
+  @Option(names = "--lr", description = "Adam's learning rate (default 1e-4 single, 1e-3"
+      + " fsrcnn).")
+  Float lr;
+  @Option(names = "--patience", defaultValue = "4", description = "Epochs without a better"
+      + " validation before the learning rate halves (default ${DEFAULT-VALUE}).")
+  int patience;
   @Option(names = "--seed", defaultValue = "1") long seed;
+  @Option(names = "--threads", description = "Worker threads (default: all cores).")
+  Integer threads;
 
   @Option(names = "--validation", defaultValue = "0.25",
       description = "Share of the photographs held out for validation (at least one).")
   double validation;
 
-  @Option(names = "--resume", description = "Start from the kernel already at --out.")
+  @Option(names = "--resume", description = "Continue from OUT's checkpoint (or, without one,"
+      + " start from the model already at OUT).")
   boolean resume;
 
   @Override
   public Integer call() throws Exception {
-    if (!model.equals("single")) {
-      throw usage("--model " + model + " is not available yet; only 'single' (one"
-          + " transposed-convolution layer) is");
-    }
+    boolean network = switch (model) {
+      case "single" -> false;
+      case "fsrcnn" -> true;
+      default -> throw usage("--model must be single or fsrcnn, got " + model);
+    };
     if (scale < 2 || scale > 4) {
       throw usage("--scale must be 2, 3 or 4");
     }
     if ((images == null) == (video == null)) {
       throw usage("give either --images DIR or --video FILE");
     }
+    String ext = network ? ".json" : ".npy";
+    if (!out.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(ext)) {
+      throw usage("--out for --model " + model + " must end in " + ext + ", got " + out);
+    }
+    int[] shape = network ? fsrcnnShape() : null;
+    Path dir = out.toAbsolutePath().getParent();
+    if (dir != null) {
+      Files.createDirectories(dir);
+    }
+    Loss loss;
+    try {
+      loss = Loss.parse(lossName);
+    } catch (IllegalArgumentException e) {
+      throw usage(e.getMessage());
+    }
+    if (!network && residual) {
+      throw usage("--residual is for --model fsrcnn");
+    }
+    if (!network && loss != Loss.MSE) {
+      throw usage("--loss " + loss + " is for --model fsrcnn; the single layer trains on MSE");
+    }
+    float rate = lr != null ? lr : network ? 1e-3f : 1e-4f;
     Size2 s = Size2.square(scale);
     List<TrainingPair> all = video != null ? loadVideo(s) : load(s);
     if (all.size() < 2) {
@@ -112,11 +173,55 @@ final class TrainCommand extends BaseCommand {
     int held = Math.max(1, (int) Math.round(validation * all.size()));
     List<TrainingPair> val = new ArrayList<>(all.subList(0, held));
     List<TrainingPair> train = new ArrayList<>(all.subList(held, all.size()));
-    SingleLayerTrainer t = new SingleLayerTrainer(s,
-        resume ? KernelFiles.load(out, s).layer(1).weights() : null, patch, batch, lr);
-    out().printf(Locale.ROOT, "training a single %dx%d layer x%d on %d photos, validating on"
-        + " %d (%s)%n", t.spec().kernel().h(), t.spec().kernel().w(), scale, train.size(),
-        held, val.size() > 6 ? val.get(0).name() + " ... " + val.get(val.size() - 1).name()
+    TrainingCheckpoint checkpoint = resume ? TrainingCheckpoint.load(out) : null;
+    Trainer t;
+    String what;
+    if (network) {
+      Network net = Network.fsrcnn(shape[0], shape[1], shape[2], scale, new Random(seed));
+      t = new NetworkTrainer(net, scale, patch, batch, rate, loss, 4, residual);
+      what = String.format(Locale.ROOT, "FSRCNN(d=%d, s=%d, m=%d)%s x%d, %s loss, %d"
+          + " parameters", shape[0], shape[1], shape[2], residual ? " + bicubic skip" : "",
+          scale, loss, t.parameters().stream().mapToInt(p -> p.length).sum());
+      if (resume && checkpoint == null && Files.exists(out)) {
+        copyInto(t, ModelFiles.loadNetwork(out).layers().stream().map(NetworkLayer::params)
+            .toList(), out);
+      }
+    } else {
+      t = new SingleLayerTrainer(s, resume && checkpoint == null && Files.exists(out)
+          ? KernelFiles.load(out, s).layer(1).weights() : null, patch, batch, rate);
+      what = "a single " + ((SingleLayerTrainer) t).spec().kernel() + " layer x" + scale;
+    }
+    int firstEpoch = 1;
+    double best = Double.NEGATIVE_INFINITY;
+    long patches = 0;
+    double spentMinutes = 0;
+    if (checkpoint != null) {
+      Map<String, Object> st = checkpoint.state();
+      if (!model.equals(st.get("model")) || (network && !fsrcnnShape.equals(st.get("fsrcnn")))
+          || (network && !Boolean.valueOf(residual).equals(st.get("residual")))
+          || scale != ((Number) st.get("scale")).intValue()) {
+        throw new InvalidInputException(TrainingCheckpoint.jsonFor(out), "the checkpoint is of"
+            + " model " + st.get("model") + (st.containsKey("fsrcnn") ? " " + st.get("fsrcnn")
+            : "") + " x" + st.get("scale") + "; this run asks for " + model
+            + (network ? " " + fsrcnnShape : "") + " x" + scale);
+      }
+      copyInto(t, checkpoint.parameters(), TrainingCheckpoint.jsonFor(out));
+      for (int i = 0; i < t.optimizers().size(); i++) {
+        t.optimizers().get(i).restore(checkpoint.firstMoments().get(i),
+            checkpoint.secondMoments().get(i), checkpoint.steps().get(i));
+      }
+      firstEpoch = ((Number) st.get("epoch")).intValue() + 1;
+      best = ((Number) st.get("best_validation_gain_db")).doubleValue();
+      patches = ((Number) st.get("patches")).longValue();
+      spentMinutes = ((Number) st.get("minutes")).doubleValue();
+      t.learningRate(((Number) st.get("learning_rate")).floatValue());
+      rnd = new Random(seed + firstEpoch); // a fresh, still seeded, patch sequence
+      out().printf(Locale.ROOT, "resuming after epoch %d (%d patches, best %+.3f dB, lr %.1e)%n",
+          firstEpoch - 1, patches, best, t.learningRate());
+    }
+    out().printf(Locale.ROOT, "training %s on %d photos, validating on %d (%s)%n", what,
+        train.size(), held, val.size() > 6 ? val.get(0).name() + " ... "
+            + val.get(val.size() - 1).name()
             : String.join(", ", val.stream().map(TrainingPair::name).toList()));
 
     AtomicBoolean stop = new AtomicBoolean();
@@ -131,37 +236,39 @@ final class TrainCommand extends BaseCommand {
     });
     Runtime.getRuntime().addShutdownHook(hook);
     long start = System.nanoTime();
-    double best = Double.NEGATIVE_INFINITY;
     int sinceBest = 0;
-    long patches = 0;
-    try (Parallelism par = Parallelism.newPool(Runtime.getRuntime().availableProcessors())) {
-      double initial = t.validationGain(val, par);
-      out().printf(Locale.ROOT, "start: validation %+.3f dB over bicubic%n", initial);
-      for (int e = 1; e <= epochs && !stop.get(); e++) {
-        double loss = 0;
+    int workers = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+    try (Parallelism par = Parallelism.newPool(workers)) {
+      if (checkpoint == null) {
+        double initial = t.validationGain(val, par);
+        out().printf(Locale.ROOT, "start: validation %+.3f dB over bicubic%n", initial);
+      }
+      for (int e = firstEpoch; e < firstEpoch + epochs && !stop.get(); e++) {
+        double lossSum = 0;
         long t0 = System.nanoTime();
         int steps = 0;
-        for (; steps < stepsPerEpoch && !stop.get(); steps++) {
-          loss += t.step(train, rnd);
+        for (; steps < stepsPerEpoch && !stop.get() && !overBudget(start); steps++) {
+          lossSum += t.step(train, rnd, par);
         }
-        patches += (long) steps * batch;
-        double rate = steps * batch / ((System.nanoTime() - t0) / 1e9);
+        patches += (long) steps * t.batch();
+        double rate2 = steps * t.batch() / ((System.nanoTime() - t0) / 1e9);
         double gain = t.validationGain(val, par);
         boolean better = gain > best;
+        double elapsed = spentMinutes + (System.nanoTime() - start) / 60e9;
         if (better) {
           best = gain;
           sinceBest = 0;
-          save(t, s, e, gain, patches);
-        } else if (++sinceBest >= 3) {
-          t.optimizer().learningRate(t.optimizer().learningRate() / 2); // a plateau: finer steps
+          saveModel(t, s, e, gain, patches, elapsed);
+        } else if (++sinceBest >= patience) {
+          t.learningRate(t.learningRate() / 2); // a plateau: finer steps
           sinceBest = 0;
         }
-        boolean converged = t.optimizer().learningRate() < lr / 64;
-        double elapsed = (System.nanoTime() - start) / 60e9;
+        saveCheckpoint(t, e, best, patches, elapsed);
+        boolean converged = t.learningRate() < rate / 64;
         err().printf(Locale.ROOT, "epoch %d  loss %.3e  validation %+.3f dB (best %+.3f)  %.0f"
-            + " patches/s  lr %.1e  %.1f min%s%n", e, loss / Math.max(1, steps), gain, best,
-            rate, t.optimizer().learningRate(), elapsed, better ? "  saved" : "");
-        if (minutes > 0 && elapsed >= minutes) {
+            + " patches/s  lr %.1e  %.1f min%s%n", e, lossSum / Math.max(1, steps), gain, best,
+            rate2, t.learningRate(), elapsed, better ? "  saved" : "");
+        if (overBudget(start)) {
           break;
         }
         if (converged) {
@@ -177,24 +284,92 @@ final class TrainCommand extends BaseCommand {
       }
     }
     out().printf(Locale.ROOT, "best validation gain %+.3f dB over bicubic after %d patches in"
-        + " %.1f min: %s (use: upscale --kernel %s --color y)%n", best, patches,
-        (System.nanoTime() - start) / 60e9, out, out);
+        + " %.1f min: %s (use: upscale --kernel model:%s --color y)%n", best, patches,
+        spentMinutes + (System.nanoTime() - start) / 60e9, out, out);
     return 0;
   }
 
-  private void save(SingleLayerTrainer t, Size2 s, int epoch, double gain, long patches)
-      throws java.io.IOException {
+  private boolean overBudget(long start) {
+    return minutes > 0 && (System.nanoTime() - start) / 60e9 >= minutes;
+  }
+
+  private int[] fsrcnnShape() {
+    String[] parts = fsrcnnShape.split(",");
+    try {
+      int[] v = {Integer.parseInt(parts[0].trim()), Integer.parseInt(parts[1].trim()),
+          Integer.parseInt(parts[2].trim())};
+      if (parts.length == 3 && v[0] >= 1 && v[1] >= 1 && v[2] >= 0 && v[0] <= 512
+          && v[1] <= 512 && v[2] <= 64) {
+        return v;
+      }
+    } catch (RuntimeException e) {
+      // reported below
+    }
+    throw usage("--fsrcnn must be D,S,M (e.g. 56,12,4: 1..512 channels, 0..64 mapping layers),"
+        + " got " + fsrcnnShape);
+  }
+
+  /** Continues from saved arrays, refused unless they have the model's sizes. */
+  private static void copyInto(Trainer t, List<float[]> saved, Path from)
+      throws InvalidInputException {
+    List<float[]> live = t.parameters();
+    boolean same = saved.size() == live.size();
+    for (int i = 0; same && i < live.size(); i++) {
+      same = saved.get(i).length == live.get(i).length;
+    }
+    if (!same) {
+      throw new InvalidInputException(from, "cannot resume: its arrays ("
+          + saved.stream().map(a -> String.valueOf(a.length)).toList() + " values) do not fit"
+          + " the model being trained (" + live.stream().map(a -> String.valueOf(a.length))
+          .toList() + ")");
+    }
+    for (int i = 0; i < live.size(); i++) {
+      System.arraycopy(saved.get(i), 0, live.get(i), 0, live.get(i).length);
+    }
+  }
+
+  private Map<String, Object> info(int epoch, double gain, long patches, double elapsed) {
     Map<String, Object> info = new LinkedHashMap<>();
-    info.put("model", "single");
-    info.put("scale", s.h());
+    info.put("model", model);
+    if (model.equals("fsrcnn")) {
+      info.put("fsrcnn", fsrcnnShape);
+      info.put("loss", Loss.parse(lossName).toString());
+      info.put("residual", residual);
+    }
+    info.put("scale", scale);
     info.put("channel", "luma (use --color y)");
     info.put("epoch", epoch);
     info.put("patches", patches);
+    info.put("minutes", Math.round(elapsed * 100) / 100.0);
     info.put("validation_gain_db", Math.round(gain * 1000) / 1000.0);
     info.put(video != null ? "video" : "images", String.valueOf(video != null ? video
         : images));
     info.put("seed", seed);
-    KernelFiles.save(out, t.spec(), t.weights(), BorderMode.REPLICATE, info);
+    return info;
+  }
+
+  private void saveModel(Trainer t, Size2 s, int epoch, double gain, long patches,
+      double elapsed) throws java.io.IOException {
+    Map<String, Object> info = info(epoch, gain, patches, elapsed);
+    if (t instanceof NetworkTrainer n) {
+      ModelFiles.save(out, n.inference(), "fsrcnn " + fsrcnnShape, info);
+    } else {
+      SingleLayerTrainer single = (SingleLayerTrainer) t;
+      KernelFiles.save(out, single.spec(), single.weights(), BorderMode.REPLICATE, info);
+    }
+  }
+
+  private void saveCheckpoint(Trainer t, int epoch, double best, long patches, double elapsed)
+      throws java.io.IOException {
+    Map<String, Object> state = info(epoch, best, patches, elapsed);
+    state.remove("validation_gain_db");
+    state.put("best_validation_gain_db", best);
+    state.put("minutes", elapsed);
+    state.put("learning_rate", t.learningRate());
+    new TrainingCheckpoint(state, t.parameters(),
+        t.optimizers().stream().map(Adam::firstMoments).toList(),
+        t.optimizers().stream().map(Adam::secondMoments).toList(),
+        t.optimizers().stream().map(Adam::steps).toList()).save(out);
   }
 
   /** Evenly spaced frames of the video, decoded as RGB. */

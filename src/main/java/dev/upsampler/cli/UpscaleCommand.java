@@ -72,7 +72,7 @@ final class UpscaleCommand extends BaseCommand {
     try (Parallelism par = Parallelism.newPool(image.threads)) {
       Upscaler upscaler = new Upscaler(kernel, image.colorMode(), par);
       debug("upscale: kernel " + kernel + ", colour " + image.colorMode() + ", engine "
-          + kernel.layer(1).pathDescription());
+          + kernel.pathDescription());
       if (!Files.isDirectory(input)) {
         upscaleFile(upscaler, input, output);
         out().println("wrote " + output);

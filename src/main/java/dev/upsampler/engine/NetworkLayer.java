@@ -15,6 +15,9 @@ public sealed interface NetworkLayer
 
   int outChannels();
 
+  /** The layer's parameters, flat: weights then bias (PReLU: its slopes). Live, not a copy. */
+  float[] params();
+
   /** Output {height, width} for an input of {@code h x w}. */
   int[] outputSize(int h, int w);
 
@@ -89,6 +92,11 @@ public sealed interface NetworkLayer
       if (slopes.length < 1) {
         throw new SpecException("a PReLU needs at least one slope");
       }
+    }
+
+    @Override
+    public float[] params() {
+      return slopes;
     }
 
     @Override

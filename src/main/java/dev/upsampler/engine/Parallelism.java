@@ -65,6 +65,15 @@ public final class Parallelism implements AutoCloseable {
   }
 
   /**
+   * Runs {@code task} for every index in [0, count) on the threads (each index a sizeable piece
+   * of work, such as one training shard), returning when all are done; the first failure is
+   * rethrown.
+   */
+  public void forEachIndex(int count, IntConsumer task) {
+    forEach(count, INLINE_BELOW, task);
+  }
+
+  /**
    * Runs {@code task} for every index in [0, count), spread over the threads, and returns when
    * all are done; the first failure is rethrown.
    */

@@ -20,6 +20,9 @@ public final class SequentialNetwork {
   private final int reach;
   private final NetworkLayer.ConvTranspose2d last;
   private final int tile;
+  /** Global residual: this interpolation of the input is added to the output (or null). */
+  private final Interpolation skip;
+  private final ConvTranspose skipLayer;
   private final ConcurrentLinkedQueue<NetworkLayer.Workspace> workspaces =
       new ConcurrentLinkedQueue<>();
 
@@ -28,6 +31,10 @@ public final class SequentialNetwork {
   }
 
   SequentialNetwork(List<NetworkLayer> layers, int tile) {
+    this(layers, tile, null);
+  }
+
+  private SequentialNetwork(List<NetworkLayer> layers, int tile, Interpolation skip) {
     if (layers.isEmpty()) {
       throw new SpecException("a network needs at least one layer");
     }
@@ -51,6 +58,37 @@ public final class SequentialNetwork {
     this.reach = r;
     this.last = this.layers.get(this.layers.size() - 1) instanceof NetworkLayer.ConvTranspose2d t
         ? t : null;
+    this.skip = skip;
+    if (skip != null) {
+      if (last == null || inChannels() != 1 || outChannels() != 1) {
+        throw new SpecException("a " + skip.name().toLowerCase(java.util.Locale.ROOT)
+            + " skip connection needs a 1-channel network ending in a transposed convolution");
+      }
+      Size2 stride = last.spec().stride();
+      this.skipLayer = skip.layer(1, stride.h(), stride.w());
+      int[] net = outputSize(30, 30);
+      ConvTransposePlan p = skipLayer.spec().plan(30, 30);
+      if (net[0] != p.outH() || net[1] != p.outW()) {
+        throw new SpecException("the skip connection's output (" + p.outW() + "x" + p.outH()
+            + " for 30x30) differs from the network's (" + net[1] + "x" + net[0] + ")");
+      }
+    } else {
+      this.skipLayer = null;
+    }
+  }
+
+  /**
+   * The same layers plus a global residual connection: {@code kind}'s upscaling of the input
+   * (edges replicated, as the built-in kernels) added to the output, so the layers learn only
+   * what interpolation misses (VDSR's residual learning).
+   */
+  public SequentialNetwork withSkip(Interpolation kind) {
+    return new SequentialNetwork(layers, tile, kind);
+  }
+
+  /** The skip connection's interpolation, or null. */
+  public Interpolation skip() {
+    return skip;
   }
 
   public List<NetworkLayer> layers() {
@@ -88,8 +126,8 @@ public final class SequentialNetwork {
   }
 
   /**
-   * The whole network on one {@code inChannels x h x w} image, untiled; returns the output (a
-   * workspace buffer, valid until the workspace's next use).
+   * The layers (not the skip connection) on one {@code inChannels x h x w} image, untiled;
+   * returns the output (a workspace buffer, valid until the workspace's next use).
    */
   public float[] forward(float[] x, int h, int w, NetworkLayer.Workspace ws) {
     float[] cur = x;
@@ -140,6 +178,17 @@ public final class SequentialNetwork {
         workspaces.add(ws);
       }
     });
+    if (skipLayer != null) {
+      Tensor interpolated = Tensor.zeros(out.n(), 1, o[0], o[1]);
+      skipLayer.apply(in, interpolated, par);
+      for (int b = 0; b < out.n(); b++) {
+        for (int y = 0; y < o[0]; y++) {
+          for (int x = 0; x < o[1]; x++) {
+            out.set(b, 0, y, x, out.get(b, 0, y, x) + interpolated.get(b, 0, y, x));
+          }
+        }
+      }
+    }
   }
 
   /** Output rows [oy0, oy1) and columns [ox0, ox1) of image {@code b}. */

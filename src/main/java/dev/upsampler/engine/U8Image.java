@@ -76,4 +76,9 @@ public record U8Image(
   public String shapeString() {
     return "[" + channels + ", " + height + ", " + width + "] 8-bit";
   }
+
+  /** The engine's 8-bit rounding: clamp to [0, 255], round half up, NaN to 0. */
+  public static int toU8(float v) {
+    return RowKernel.toU8(v);
+  }
 }

@@ -83,7 +83,7 @@ public class UpscaleFunction extends ProcessFunction<FrameRecord, FrameRecord> {
     getRuntimeContext().addAccumulator(WRITTEN, writtenTotal);
     getRuntimeContext().addAccumulator(REJECTED, rejectedTotal);
     LOG.info("upscaling with {} x{} ({}), engine {}", def.kernel(), def.scale(), def.color(),
-        upscaler.kernel().layer(1).pathDescription());
+        upscaler.kernel().pathDescription());
   }
 
   @Override

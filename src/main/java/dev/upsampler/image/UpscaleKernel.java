@@ -6,6 +6,8 @@ import dev.upsampler.engine.ConvTransposeSpec;
 import dev.upsampler.engine.Interpolation;
 import dev.upsampler.engine.Padding;
 import dev.upsampler.engine.Size2;
+import dev.upsampler.engine.NetworkLayer;
+import dev.upsampler.engine.SequentialNetwork;
 import dev.upsampler.engine.Tensor;
 import java.util.Objects;
 
@@ -35,6 +37,8 @@ public final class UpscaleKernel {
   /** True: a 1-channel kernel applied to every channel; false: a joint C-channel kernel. */
   private final boolean perChannel;
   private final String warning;
+  /** A learned network (FSRCNN) instead of one layer, or null. */
+  private final SequentialNetwork network;
 
   UpscaleKernel(String name, Size2 scale, ConvTransposeSpec spec, Tensor weights, float[] bias,
       BorderMode border, String warning) {
@@ -46,6 +50,51 @@ public final class UpscaleKernel {
     this.border = border;
     this.perChannel = spec.inChannels() == 1 && spec.outChannels() == 1;
     this.warning = warning;
+    this.network = null;
+  }
+
+  private UpscaleKernel(String name, SequentialNetwork network, Size2 scale) {
+    this.name = name;
+    this.scale = scale;
+    this.network = network;
+    NetworkLayer lastLayer = network.layers().get(network.layers().size() - 1);
+    this.perChannelSpec = lastLayer instanceof NetworkLayer.ConvTranspose2d t ? t.spec() : null;
+    this.weights = null;
+    this.bias = null;
+    this.border = BorderMode.ZERO;
+    this.perChannel = true;
+    this.warning = null;
+  }
+
+  /**
+   * A learned network on one channel (trained on samples in [0, 1]): applied to luma in {@code
+   * y} mode, to each channel otherwise. Its output must be {@code scale} times its input.
+   */
+  public static UpscaleKernel network(String name, SequentialNetwork network) {
+    if (network.inChannels() != 1 || network.outChannels() != 1) {
+      throw new IllegalArgumentException(name + ": a network kernel must map 1 channel to 1, got "
+          + network.inChannels() + " -> " + network.outChannels());
+    }
+    int[] probe = network.outputSize(30, 30);
+    if (probe[0] % 30 != 0 || probe[1] % 30 != 0) {
+      throw new IllegalArgumentException(name + ": the network's output (" + probe[1] + "x"
+          + probe[0] + " for 30x30) is not a whole multiple of its input");
+    }
+    return new UpscaleKernel(name, network, new Size2(probe[0] / 30, probe[1] / 30));
+  }
+
+  /** The learned network, or null for a single-layer kernel. */
+  public SequentialNetwork network() {
+    return network;
+  }
+
+  /** Which engine path runs this kernel, for logs. */
+  public String pathDescription() {
+    if (network != null) {
+      return "network of " + network.layers().size() + " layers ("
+          + network.macsPerPixel() + " multiply-adds per input pixel), tiled GEMM";
+    }
+    return layer(1).pathDescription();
   }
 
   /**
@@ -135,7 +184,7 @@ public final class UpscaleKernel {
 
   /** Colour channels a joint kernel needs (1 for per-channel kernels). */
   public int channels() {
-    return perChannelSpec.inChannels();
+    return network != null ? 1 : perChannelSpec.inChannels();
   }
 
   /** A warning for the user (uneven overlap), or null. */
@@ -145,6 +194,9 @@ public final class UpscaleKernel {
 
   /** The layer for {@code channels} channels: depthwise copies of a per-channel kernel. */
   public ConvTranspose layer(int channels) {
+    if (network != null) {
+      throw new IllegalStateException(name + " is a network, not a single layer");
+    }
     if (!perChannel) {
       if (channels != perChannelSpec.inChannels()) {
         throw new IllegalArgumentException("kernel " + name + " takes "

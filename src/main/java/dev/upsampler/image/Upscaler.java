@@ -48,7 +48,7 @@ public final class Upscaler {
   public boolean canStream(Frame in) {
     PixelLayout l = in.layout();
     return l.bitsPerSample() == 8 && !l.hasAlpha() && l != PixelLayout.YUV420P
-        && kernel.perChannel() && (mode == ColorMode.RGB || l.isGray());
+        && kernel.perChannel() && kernel.network() == null && (mode == ColorMode.RGB || l.isGray());
   }
 
   /**
@@ -68,6 +68,10 @@ public final class Upscaler {
 
   /** Output width and height for an input frame. */
   public int[] outputSize(int width, int height) {
+    if (kernel.network() != null) {
+      int[] o = kernel.network().outputSize(height, width);
+      return new int[] {o[1], o[0]};
+    }
     ConvTransposePlan p = kernel.layer(kernel.perChannel() ? 1 : kernel.channels()).spec()
         .plan(height, width);
     return new int[] {p.outW(), p.outH()};
@@ -81,7 +85,7 @@ public final class Upscaler {
     int[] size = outputSize(in.width(), in.height());
     checkMemory(in, size);
     boolean direct = layout.bitsPerSample() == 8 && !layout.hasAlpha() && kernel.perChannel()
-        && (mode == ColorMode.RGB || layout.isGray());
+        && kernel.network() == null && (mode == ColorMode.RGB || layout.isGray());
     if (direct) {
       Frame out = Frame.blank(layout, size[0], size[1], in.info());
       layer(layout.channels()).apply(in.u8View(), out.u8View(), par);
@@ -97,7 +101,7 @@ public final class Upscaler {
     if (mode == ColorMode.Y && colors == 3) {
       upscaleLuma(t, y, colors, max);
     } else {
-      upscaleColors(t, y, colors);
+      upscaleColors(t, y, colors, max);
     }
     if (layout.hasAlpha()) {
       if (mode == ColorMode.Y && colors == 3) {
@@ -139,11 +143,24 @@ public final class Upscaler {
     int outH = size[1];
     byte[] src = in.bytes();
     byte[] dst = new byte[outW * outH + 2 * (outW / 2) * (outH / 2)];
+    int cin = (w / 2) * (h / 2);
+    int cout = (outW / 2) * (outH / 2);
+    if (kernel.network() != null) {
+      networkPlane8(src, 0, w, h, dst, 0, outW, outH);
+      for (int p = 0; p < 2; p++) {
+        if (mode == ColorMode.Y) {
+          chromaBicubic.apply(plane8(src, w * h + p * cin, w / 2, h / 2),
+              plane8(dst, outW * outH + p * cout, outW / 2, outH / 2), par);
+        } else {
+          networkPlane8(src, w * h + p * cin, w / 2, h / 2, dst, outW * outH + p * cout,
+              outW / 2, outH / 2);
+        }
+      }
+      return Frame.of8(PixelLayout.YUV420P, outW, outH, dst, in.info());
+    }
     ConvTranspose luma = layer(1);
     ConvTranspose chroma = mode == ColorMode.Y ? chromaBicubic : luma;
     luma.apply(plane8(src, 0, w, h), plane8(dst, 0, outW, outH), par);
-    int cin = (w / 2) * (h / 2);
-    int cout = (outW / 2) * (outH / 2);
     for (int p = 0; p < 2; p++) {
       chroma.apply(plane8(src, w * h + p * cin, w / 2, h / 2),
           plane8(dst, outW * outH + p * cout, outW / 2, outH / 2), par);
@@ -151,12 +168,30 @@ public final class Upscaler {
     return Frame.of8(PixelLayout.YUV420P, outW, outH, dst, in.info());
   }
 
+  /** One 8-bit plane through the network, rounded as the engine's 8-bit stores round. */
+  private void networkPlane8(byte[] src, int srcOff, int w, int h, byte[] dst, int dstOff,
+      int outW, int outH) {
+    Tensor x = Tensor.zeros(1, 1, h, w);
+    for (int i = 0; i < w * h; i++) {
+      x.data()[i] = src[srcOff + i] & 0xff;
+    }
+    Tensor y = Tensor.zeros(1, 1, outH, outW);
+    kernel.network().apply(x, y, par, 255f);
+    for (int i = 0; i < outW * outH; i++) {
+      dst[dstOff + i] = (byte) dev.upsampler.engine.U8Image.toU8(y.data()[i]);
+    }
+  }
+
   private static dev.upsampler.engine.U8Image plane8(byte[] data, int offset, int w, int h) {
     return new dev.upsampler.engine.U8Image(data, offset, 1, h, w, w * h, w, 1);
   }
 
-  private void upscaleColors(Tensor t, Tensor y, int colors) {
-    if (kernel.perChannel()) {
+  private void upscaleColors(Tensor t, Tensor y, int colors, float max) {
+    if (kernel.network() != null) {
+      for (int c = 0; c < t.c(); c++) {
+        kernel.network().apply(plane(t, c), plane(y, c), par, max);
+      }
+    } else if (kernel.perChannel()) {
       // Alpha, if any, goes through the same kernel as the (premultiplied) colour.
       layer(t.c()).apply(t, y, par);
     } else {
@@ -171,7 +206,11 @@ public final class Upscaler {
           + " takes " + kernel.channels() + " channels");
     }
     toYCbCr(t, max);
-    layer(1).apply(plane(t, 0), plane(y, 0), par);
+    if (kernel.network() != null) {
+      kernel.network().apply(plane(t, 0), plane(y, 0), par, max);
+    } else {
+      layer(1).apply(plane(t, 0), plane(y, 0), par);
+    }
     chromaBicubic.apply(plane(t, 1), plane(y, 1), par);
     chromaBicubic.apply(plane(t, 2), plane(y, 2), par);
     toRgb(y, max);
@@ -250,6 +289,7 @@ public final class Upscaler {
     long outSamples = (long) size[0] * size[1] * l.channels();
     long inSamples = (long) in.width() * in.height() * l.channels();
     boolean floatPath = l.bitsPerSample() != 8 || l.hasAlpha() || !kernel.perChannel()
+        || kernel.network() != null
         || (mode == ColorMode.Y && !l.isGray());
     long need = outSamples * (l.bitsPerSample() / 8) + (floatPath ? 4 * (inSamples + outSamples)
         : 0);

@@ -47,11 +47,19 @@ public final class KernelFiles {
 
   private KernelFiles() {}
 
-  /** A built-in kernel by name, a user kernel by path, or {@code model:PATH} (from train). */
+  /**
+   * A built-in kernel by name, a user kernel by path ({@code .npy}), or a trained model: {@code
+   * model:PATH} or a {@code .json} manifest ({@link ModelFiles}).
+   */
   public static UpscaleKernel resolve(String kernel, Size2 scale) throws IOException {
     String k = kernel.trim();
     if (k.startsWith("model:")) {
-      return load(Path.of(k.substring("model:".length())), scale); // a trained model's file
+      Path model = Path.of(k.substring("model:".length()));
+      // A network's manifest (train --model fsrcnn, import), or a single trained layer's .npy.
+      return ModelFiles.isModel(model) ? ModelFiles.load(model, scale) : load(model, scale);
+    }
+    if (ModelFiles.isModel(Path.of(k))) {
+      return ModelFiles.load(Path.of(k), scale);
     }
     if (!k.toLowerCase(Locale.ROOT).endsWith(".npy")) {
       return UpscaleKernel.named(kernel, scale);
@@ -168,7 +176,7 @@ public final class KernelFiles {
     return cfg;
   }
 
-  private static Padding padding(JsonNode cfg, Path json, Size2 k, Size2 s) throws IOException {
+  static Padding padding(JsonNode cfg, Path json, Size2 k, Size2 s) throws IOException {
     Size2 op = cfg != null && cfg.has("output_padding")
         ? pair(cfg.get("output_padding"), json, "output_padding") : Size2.square(0);
     if (cfg != null && cfg.has("pads")) {
@@ -190,7 +198,7 @@ public final class KernelFiles {
         Math.max(0, (k.w() - s.w()) / 2)), op);
   }
 
-  private static Size2 pair(JsonNode n, Path json, String key) throws IOException {
+  static Size2 pair(JsonNode n, Path json, String key) throws IOException {
     if (n.isInt()) {
       return Size2.square(n.asInt());
     }

@@ -47,7 +47,7 @@ public final class Npy {
     }
   }
 
-  private static NpyArray read(InputStream in, Path path, long fileSize) throws IOException {
+  static NpyArray read(InputStream in, Path path, long fileSize) throws IOException {
     byte[] magic = in.readNBytes(8);
     if (magic.length < 8 || !startsWithMagic(magic)) {
       throw new InvalidInputException(path, "not a NumPy .npy file (bad magic bytes)");
@@ -84,10 +84,6 @@ public final class Npy {
     String descr = group(DESCR, header, path, "'descr'");
     String fortran = group(FORTRAN, header, path, "'fortran_order'");
     int[] shape = parseShape(group(SHAPE, header, path, "'shape'"), path);
-    if (fortran.equals("True")) {
-      throw new InvalidInputException(
-          path, "Fortran-order arrays are not supported; save with numpy.ascontiguousarray");
-    }
     int itemSize = switch (descr) {
       case "<f4" -> 4;
       case "<f8" -> 8;
@@ -125,7 +121,30 @@ public final class Npy {
         data[i] = (float) buf.getDouble();
       }
     }
-    return new NpyArray(data, shape);
+    // NumPy writes transposed views (TensorFlow's kernels moved to PyTorch's layout) in
+    // Fortran (column-major) order: reorder to row-major.
+    return new NpyArray(fortran.equals("True") ? rowMajor(data, shape) : data, shape);
+  }
+
+  private static float[] rowMajor(float[] columnMajor, int[] shape) {
+    float[] out = new float[columnMajor.length];
+    int[] index = new int[shape.length];
+    for (int i = 0; i < out.length; i++) {
+      int src = 0;
+      int stride = 1;
+      for (int d = 0; d < shape.length; d++) {
+        src += index[d] * stride;
+        stride *= shape[d];
+      }
+      out[i] = columnMajor[src];
+      for (int d = shape.length - 1; d >= 0; d--) { // next row-major index
+        if (++index[d] < shape[d]) {
+          break;
+        }
+        index[d] = 0;
+      }
+    }
+    return out;
   }
 
   private static boolean startsWithMagic(byte[] b) {

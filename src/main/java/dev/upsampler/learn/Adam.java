@@ -24,6 +24,32 @@ public final class Adam {
     this.lr = lr;
   }
 
+  /** Steps taken so far (the bias correction's {@code t}). */
+  public int steps() {
+    return t;
+  }
+
+  /** The first moments (live: a checkpoint copies them). */
+  public float[] firstMoments() {
+    return m;
+  }
+
+  /** The second moments (live). */
+  public float[] secondMoments() {
+    return v;
+  }
+
+  /** Continues from a checkpoint's state. */
+  public void restore(float[] first, float[] second, int steps) {
+    if (first.length != m.length || second.length != v.length) {
+      throw new IllegalArgumentException("the checkpoint's optimizer state has " + first.length
+          + " values, the model " + m.length);
+    }
+    System.arraycopy(first, 0, m, 0, m.length);
+    System.arraycopy(second, 0, v, 0, v.length);
+    t = steps;
+  }
+
   /** One update of {@code params} against {@code grads}. */
   public void step(float[] params, float[] grads) {
     t++;

@@ -8,14 +8,9 @@ import dev.upsampler.engine.ConvTransposeSpec;
 import dev.upsampler.engine.Parallelism;
 import dev.upsampler.engine.Size2;
 import dev.upsampler.engine.Tensor;
-import dev.upsampler.image.ColorMode;
-import dev.upsampler.image.Frame;
-import dev.upsampler.image.Quality;
 import dev.upsampler.image.UpscaleKernel;
-import dev.upsampler.image.Upscaler;
 import java.util.List;
 import java.util.Random;
-import java.util.stream.IntStream;
 
 /**
  * Trains one transposed-convolution layer (the kernel {@code upscale} applies) on luma: the
@@ -23,9 +18,9 @@ import java.util.stream.IntStream;
  * mean squared error of random patches. A patch's outer HR pixels, which the layer computes from
  * replicated edges rather than the photograph's real neighbours, are left out of the loss.
  * Gradients come from {@link ConvTransposeGradients}; the patches of a batch are spread over the
- * cores (the common fork-join pool) and summed in a fixed order, so a seed gives one result.
+ * threads of a {@link Parallelism} and summed in a fixed order, so a seed gives one result.
  */
-public final class SingleLayerTrainer {
+public final class SingleLayerTrainer implements Trainer {
   private final Size2 scale;
   private final ConvTransposeSpec spec;
   private final Tensor weights;
@@ -75,7 +70,18 @@ public final class SingleLayerTrainer {
     return adam;
   }
 
+  @Override
+  public List<Adam> optimizers() {
+    return List.of(adam);
+  }
+
+  @Override
+  public List<float[]> parameters() {
+    return List.of(weights.data());
+  }
+
   /** The current weights as a kernel {@code upscale} can use. */
+  @Override
   public UpscaleKernel kernel(String name) {
     Tensor copy = Tensor.zeros(weights.n(), weights.c(), weights.h(), weights.w());
     System.arraycopy(weights.data(), 0, copy.data(), 0, copy.data().length);
@@ -83,7 +89,8 @@ public final class SingleLayerTrainer {
   }
 
   /** One Adam step on a batch of random patches; returns the batch's mean squared error. */
-  public double step(List<TrainingPair> pairs, Random rnd) {
+  @Override
+  public double step(List<TrainingPair> pairs, Random rnd, Parallelism par) {
     int[][] at = new int[batch][];
     for (int b = 0; b < batch; b++) {
       int index = rnd.nextInt(pairs.size());
@@ -95,8 +102,8 @@ public final class SingleLayerTrainer {
           rnd.nextInt(lh - side + 1), side};
     }
     double[][] results = new double[batch][];
-    IntStream.range(0, batch).parallel()
-        .forEach(b -> results[b] = gradient(pairs.get(at[b][0]), at[b][1], at[b][2], at[b][3]));
+    par.forEachIndex(batch,
+        b -> results[b] = gradient(pairs.get(at[b][0]), at[b][1], at[b][2], at[b][3]));
     float[] g = new float[weights.data().length];
     double loss = 0;
     double count = 0;
@@ -156,23 +163,13 @@ public final class SingleLayerTrainer {
    * Mean luma PSNR gain over bicubic on whole pictures, measured as {@code eval
    * --bicubic-baseline} does (MATLAB's Y, {@code scale} pixels of border left out).
    */
+  @Override
   public double validationGain(List<TrainingPair> pairs, Parallelism par) {
-    if (pairs.isEmpty()) {
-      return Double.NaN;
-    }
-    Upscaler model = new Upscaler(kernel("training"), ColorMode.Y, par);
-    Upscaler bicubic = new Upscaler(UpscaleKernel.named("bicubic", scale), ColorMode.RGB, par);
-    int crop = Math.max(scale.h(), scale.w());
-    double gain = 0;
-    for (TrainingPair p : pairs) {
-      Frame m = model.apply(p.lr());
-      Frame b = bicubic.apply(p.lr());
-      gain += Quality.psnrY(p.hr(), m, crop) - Quality.psnrY(p.hr(), b, crop);
-    }
-    return gain / pairs.size();
+    return Validation.gainOverBicubic(kernel("training"), pairs, par);
   }
 
   /** Patches per step. */
+  @Override
   public int batch() {
     return batch;
   }

@@ -42,9 +42,16 @@ class NpyTest {
     assertArrayEquals(expected(), a.data());
   }
 
+  /** NumPy saves transposed views (a TensorFlow kernel moved to PyTorch's layout) this way. */
+  @Test
+  void readsFortranOrderArraysInRowMajorOrder() throws IOException {
+    NpyArray a = Npy.read(fixture("fortran.npy"));
+    assertArrayEquals(new int[] {6, 4}, a.shape());
+    assertArrayEquals(expected(), a.data());
+  }
+
   @ParameterizedTest
   @CsvSource(delimiter = '|', value = {
-      "fortran.npy     | Fortran-order arrays are not supported",
       "big_endian.npy  | big-endian dtype '>f4' is not supported",
       "int32.npy       | unsupported dtype '<i4'",
       "truncated.npy   | (truncated?)",

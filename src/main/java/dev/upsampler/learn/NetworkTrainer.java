@@ -1,0 +1,188 @@
+package dev.upsampler.learn;
+
+import dev.upsampler.engine.ConvTranspose;
+import dev.upsampler.engine.Interpolation;
+import dev.upsampler.engine.Parallelism;
+import dev.upsampler.engine.SequentialNetwork;
+import dev.upsampler.engine.Tensor;
+import dev.upsampler.image.UpscaleKernel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * Trains a {@link Network} (FSRCNN) on luma in [0, 1]: random low-resolution patches, the
+ * chosen {@link Loss} against the photograph, Adam per layer. A batch is split into a fixed
+ * number of shards, each run by its own replica of the network (shared weights, own gradients)
+ * on the {@link Parallelism}'s threads; the shards' gradients are summed in shard order, so a
+ * seed gives one result whatever the number of cores.
+ *
+ * <p>The network pads with zeros, as PyTorch's FSRCNN does, and at inference only a frame's
+ * true edges see that padding. A patch's outputs within {@code margin} low-resolution pixels of
+ * a cut edge (one inside the photograph) see zeros where the photograph continues, so they are
+ * left out of the loss; edges on the photograph's own border are kept, so the network also
+ * learns the frame's edges.
+ *
+ * <p>With {@code residual}, bicubic's upscaling of the patch is added to the network's output
+ * (a global skip connection): training starts at bicubic's quality and the layers learn only the
+ * missing detail, which converges in a fraction of the steps plain FSRCNN needs.
+ */
+public final class NetworkTrainer implements Trainer {
+  /** Shards per batch: the determinism unit, and at most this many threads. */
+  static final int SHARDS = 4;
+
+  private final Network network;
+  private final List<Network> replicas = new ArrayList<>();
+  private final List<Adam> optimizers = new ArrayList<>();
+  private final int scale;
+  private final int patch;
+  private final int batch;
+  private final int margin;
+  private final Loss loss;
+  /** The bicubic layer of the global residual connection, or null for plain FSRCNN. */
+  private final ConvTranspose skip;
+
+  public NetworkTrainer(Network network, int scale, int patch, int batch, float lr, Loss loss,
+      int margin, boolean residual) {
+    if (patch < 2 * margin + 4 || batch < 1) {
+      throw new IllegalArgumentException("patch must be >= " + (2 * margin + 4)
+          + " and batch >= 1, got patch " + patch + ", batch " + batch);
+    }
+    this.network = network;
+    this.scale = scale;
+    this.patch = patch;
+    this.batch = batch;
+    this.margin = margin;
+    this.loss = loss;
+    this.skip = residual ? Interpolation.BICUBIC.layer(1, scale, scale) : null;
+    for (int i = 0; i < Math.min(SHARDS, batch); i++) {
+      replicas.add(network.replica());
+    }
+    for (Layer l : network.layers()) {
+      optimizers.add(new Adam(l.parameters().length, lr));
+    }
+  }
+
+  public Network network() {
+    return network;
+  }
+
+  /** One Adam per layer, in layer order (their state goes into checkpoints). */
+  @Override
+  public List<Adam> optimizers() {
+    return optimizers;
+  }
+
+  @Override
+  public List<float[]> parameters() {
+    return network.layers().stream().map(Layer::parameters).toList();
+  }
+
+  /** The network as a kernel {@code upscale} can use (sharing the live weights). */
+  @Override
+  public UpscaleKernel kernel(String name) {
+    return UpscaleKernel.network(name, inference());
+  }
+
+  /** What serves the model: the layers, plus the bicubic skip connection if it has one. */
+  public SequentialNetwork inference() {
+    SequentialNetwork net = network.inference();
+    return skip != null ? net.withSkip(Interpolation.BICUBIC) : net;
+  }
+
+  @Override
+  public double step(List<TrainingPair> pairs, Random rnd, Parallelism par) {
+    int[][] at = new int[batch][];
+    for (int b = 0; b < batch; b++) {
+      int index = rnd.nextInt(pairs.size());
+      TrainingPair p = pairs.get(index);
+      int lw = p.lr().width();
+      int lh = p.lr().height();
+      int side = Math.min(patch, Math.min(lw, lh));
+      at[b] = new int[] {index, rnd.nextInt(lw - side + 1), rnd.nextInt(lh - side + 1), side};
+    }
+    int shards = replicas.size();
+    double[][] totals = new double[shards][2];
+    par.forEachIndex(shards, s -> {
+      Network r = replicas.get(s);
+      r.zeroGradients();
+      for (int b = s; b < batch; b += shards) {
+        double[] t = patchGradient(r, pairs.get(at[b][0]), at[b][1], at[b][2], at[b][3]);
+        totals[s][0] += t[0];
+        totals[s][1] += t[1];
+      }
+    });
+    double sum = 0;
+    double count = 0;
+    for (double[] t : totals) {
+      sum += t[0];
+      count += t[1];
+    }
+    List<Layer> layers = network.layers();
+    for (int i = 0; i < layers.size(); i++) {
+      float[] g = new float[layers.get(i).parameters().length];
+      for (Network r : replicas) {
+        float[] rg = r.layers().get(i).gradients();
+        for (int j = 0; j < g.length; j++) {
+          g[j] += rg[j];
+        }
+      }
+      for (int j = 0; j < g.length; j++) {
+        g[j] /= (float) count;
+      }
+      optimizers.get(i).step(layers.get(i).parameters(), g);
+    }
+    return sum / count;
+  }
+
+  /** Forward and backward of one patch on a replica: {summed loss, pixels in the loss}. */
+  private double[] patchGradient(Network net, TrainingPair p, int x0, int y0, int side) {
+    int lw = p.lr().width();
+    int lh = p.lr().height();
+    Tensor x = Tensor.zeros(1, 1, side, side);
+    for (int y = 0; y < side; y++) {
+      for (int xx = 0; xx < side; xx++) {
+        x.data()[y * side + xx] = p.lrY()[(y0 + y) * lw + x0 + xx] / 255f;
+      }
+    }
+    Tensor out = net.forward(x);
+    float[] base = null;
+    if (skip != null) {
+      // Bicubic of the patch (replicated edges: at cut edges it differs from the frame's only
+      // within the margin, which the loss leaves out).
+      Tensor interpolated = Tensor.zeros(1, 1, out.h(), out.w());
+      skip.apply(x, interpolated);
+      base = interpolated.data();
+    }
+    int oh = out.h();
+    int ow = out.w();
+    // Loss window: all of the output, less the margin along cut edges.
+    int top = y0 > 0 ? margin * scale : 0;
+    int left = x0 > 0 ? margin * scale : 0;
+    int bottom = y0 + side < lh ? oh - margin * scale : oh;
+    int right = x0 + side < lw ? ow - margin * scale : ow;
+    Tensor g = Tensor.zeros(1, 1, oh, ow);
+    int hw = p.hr().width();
+    double sum = 0;
+    for (int y = top; y < bottom; y++) {
+      for (int xx = left; xx < right; xx++) {
+        float target = p.hrY()[(y0 * scale + y) * hw + x0 * scale + xx] / 255f;
+        double d = out.data()[y * ow + xx] + (base != null ? base[y * ow + xx] : 0f) - target;
+        sum += loss.value(d);
+        g.data()[y * ow + xx] = (float) loss.derivative(d);
+      }
+    }
+    net.backward(g);
+    return new double[] {sum, (double) (bottom - top) * (right - left)};
+  }
+
+  @Override
+  public double validationGain(List<TrainingPair> pairs, Parallelism par) {
+    return Validation.gainOverBicubic(kernel("training"), pairs, par);
+  }
+
+  @Override
+  public int batch() {
+    return batch;
+  }
+}

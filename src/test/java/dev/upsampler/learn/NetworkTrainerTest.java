@@ -1,0 +1,167 @@
+package dev.upsampler.learn;
+
+import static dev.upsampler.testing.CliRun.run;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.upsampler.engine.Parallelism;
+import dev.upsampler.engine.Size2;
+import dev.upsampler.image.ColorMode;
+import dev.upsampler.image.Frame;
+import dev.upsampler.image.UpscaleKernel;
+import dev.upsampler.image.Upscaler;
+import dev.upsampler.io.ImageCodecs;
+import dev.upsampler.io.KernelFiles;
+import dev.upsampler.testing.CliRun;
+import dev.upsampler.testing.Resources;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * FSRCNN training: the loss falls, a seed gives one result on any number of threads, the
+ * residual form starts at bicubic, and {@code train --model fsrcnn} writes a model that {@code
+ * upscale}, {@code eval} and the Flink job serve, with checkpoints that {@code --resume} continues.
+ */
+class NetworkTrainerTest {
+  @TempDir Path dir;
+
+  private static List<TrainingPair> pairs(String... names) throws Exception {
+    List<TrainingPair> l = new ArrayList<>();
+    for (String n : names) {
+      Frame f = ImageCodecs.read(Resources.path("photos/" + n), Long.MAX_VALUE);
+      l.add(TrainingPair.of(n, f, Size2.square(2)));
+    }
+    return l;
+  }
+
+  @Test
+  void lossFallsAndASeedGivesOneResultOnAnyThreadCount() throws Exception {
+    List<TrainingPair> train = pairs("small_astronaut.png", "small_chelsea.png");
+    NetworkTrainer a = new NetworkTrainer(Network.fsrcnn(8, 4, 1, 2, new Random(3)), 2, 16, 6,
+        3e-3f, Loss.MSE, 2, false);
+    NetworkTrainer b = new NetworkTrainer(Network.fsrcnn(8, 4, 1, 2, new Random(3)), 2, 16, 6,
+        3e-3f, Loss.MSE, 2, false);
+    Random ra = new Random(9);
+    Random rb = new Random(9);
+    double first = 0;
+    double last = 0;
+    try (Parallelism two = Parallelism.newPool(2)) {
+      for (int i = 0; i < 40; i++) {
+        double l = a.step(train, ra, two);
+        b.step(train, rb, Parallelism.inline());
+        first += i < 5 ? l : 0;
+        last += i >= 35 ? l : 0;
+      }
+    }
+    assertTrue(last < first / 2, "loss fell: " + first / 5 + " -> " + last / 5);
+    for (int i = 0; i < a.parameters().size(); i++) {
+      assertArrayEquals(a.parameters().get(i), b.parameters().get(i), "array " + i);
+    }
+  }
+
+  @Test
+  void theResidualFormStartsAtBicubicAndEveryLossTrains() throws Exception {
+    List<TrainingPair> val = pairs("small_coffee.png");
+    try (Parallelism par = Parallelism.newPool(2)) {
+      for (Loss loss : Loss.values()) {
+        Network net = Network.fsrcnn(8, 4, 1, 2, new Random(1));
+        NetworkTrainer t = new NetworkTrainer(net, 2, 16, 4, 1e-3f, loss, 2, true);
+        double start = t.validationGain(val, par);
+        // The last layer starts near zero: the output is bicubic's, within a hundredth of a dB.
+        assertEquals(0, start, 0.05, loss + ": gain at the start");
+        Random rnd = new Random(2);
+        double first = t.step(val, rnd, par);
+        double later = 0;
+        for (int i = 0; i < 20; i++) {
+          later = t.step(val, rnd, par);
+        }
+        assertTrue(Double.isFinite(later) && later < first * 1.5, loss + ": " + first + " -> "
+            + later);
+      }
+    }
+  }
+
+  @Test
+  void trainWritesAModelThatUpscaleEvalAndTheJobServe() throws Exception {
+    Path photos = Files.createDirectories(dir.resolve("photos"));
+    for (String p : new String[] {"astronaut.png", "chelsea.png", "coffee.png"}) {
+      Files.copy(Resources.path("photos/" + p), photos.resolve(p));
+    }
+    Path out = dir.resolve("models/fsrcnn.json");
+    String[] common = {"train", "--model", "fsrcnn", "--fsrcnn", "8,4,1", "--residual",
+        "--images", photos.toString(), "--out", out.toString(), "--steps-per-epoch", "3",
+        "--batch", "4", "--patch", "16", "--loss", "charbonnier"};
+    CliRun r = run(concat(common, "--epochs", "2"));
+    assertEquals(0, r.status(), r.err());
+    assertTrue(r.out().contains("FSRCNN(d=8, s=4, m=1) + bicubic skip x2, charbonnier loss"),
+        r.out());
+    assertTrue(r.err().contains("epoch 2 "), r.err());
+    for (String f : new String[] {"fsrcnn.json", "fsrcnn.npz", "fsrcnn.checkpoint.json",
+        "fsrcnn.checkpoint.npz"}) {
+      assertTrue(Files.exists(dir.resolve("models/" + f)), f);
+    }
+    assertTrue(Files.readString(out).contains("\"skip\" : \"bicubic\""));
+
+    CliRun resumed = run(concat(common, "--epochs", "1", "--resume"));
+    assertEquals(0, resumed.status(), resumed.err());
+    assertTrue(resumed.out().contains("resuming after epoch 2"), resumed.out());
+    assertTrue(resumed.err().contains("epoch 3 "), resumed.err());
+    CliRun other = run("train", "--model", "fsrcnn", "--fsrcnn", "8,4,2", "--residual",
+        "--images", photos.toString(), "--out", out.toString(), "--resume");
+    assertEquals(1, other.status());
+    assertTrue(other.err().contains("the checkpoint is of model fsrcnn 8,4,1"), other.err());
+    CliRun badLoss = run("train", "--model", "fsrcnn", "--images", photos.toString(), "--out",
+        out.toString(), "--loss", "huber");
+    assertEquals(2, badLoss.status());
+    assertTrue(badLoss.err().contains("unknown loss 'huber'"), badLoss.err());
+
+    // upscale serves it as the Upscaler does.
+    Path up = dir.resolve("up.png");
+    Path input = Resources.path("photos/small_camera.png");
+    CliRun u = run("upscale", "--input", input.toString(), "--output", up.toString(),
+        "--kernel", "model:" + out, "--color", "y", "--scale", "2");
+    assertEquals(0, u.status(), u.err());
+    UpscaleKernel k = KernelFiles.resolve("model:" + out, Size2.square(2));
+    Frame want = new Upscaler(k, ColorMode.Y, Parallelism.inline())
+        .apply(ImageCodecs.read(input, Long.MAX_VALUE));
+    Frame got = ImageCodecs.read(up, Long.MAX_VALUE);
+    assertEquals(want.width(), got.width());
+    for (int y = 0; y < want.height(); y++) {
+      for (int x = 0; x < want.width(); x++) {
+        assertEquals(want.sample(x, y, 0), got.sample(x, y, 0), "pixel " + x + "," + y);
+      }
+    }
+    CliRun eval = run("eval", "--reference", photos.toString(), "--bicubic-baseline",
+        "--kernel", "model:" + out, "--scale", "2", "--color", "y");
+    assertEquals(0, eval.status(), eval.err());
+    assertTrue(eval.out().contains("gain dB") && eval.out().contains("model:"), eval.out());
+
+    // The Flink job (embedded, parallelism 2) writes what upscale wrote.
+    Path frames = Files.createDirectories(dir.resolve("frames"));
+    Files.copy(input, frames.resolve("small_camera.png"));
+    Path job = dir.resolve("job.yaml");
+    Files.writeString(job, "name: model\ninput: " + frames + "\noutput: "
+        + dir.resolve("job-out") + "\nkernel: model:" + out + "\nscale: 2\ncolor: y\n"
+        + "parallelism: 2\nthreads: 1\ncheckpoint-interval: 0\n");
+    CliRun j = run("run", job.toString());
+    assertEquals(0, j.status(), j.err());
+    Frame fromJob = ImageCodecs.read(dir.resolve("job-out/frames/small_camera.png"), Long.MAX_VALUE);
+    for (int y = 0; y < want.height(); y++) {
+      for (int x = 0; x < want.width(); x++) {
+        assertEquals(want.sample(x, y, 0), fromJob.sample(x, y, 0), "job pixel " + x + "," + y);
+      }
+    }
+  }
+
+  private static String[] concat(String[] a, String... b) {
+    String[] c = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, c, a.length, b.length);
+    return c;
+  }
+}
