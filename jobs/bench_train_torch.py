@@ -1,12 +1,15 @@
-"""PyTorch's training throughput for the model `train --model single` trains, on the same data.
+"""PyTorch's training throughput for the models `train` trains, on the same data.
 
-  /usr/bin/python3 jobs/bench_train_torch.py DIR [--scale 2] [--patch 32] [--batch 16]
-      [--seconds 30] [--threads 2]
+  /usr/bin/python3 jobs/bench_train_torch.py DIR [--model single|fsrcnn] [--fsrcnn 56,12,4]
+      [--scale 2] [--patch 32] [--batch 16] [--seconds 30] [--threads 2]
 
 Debian's PyTorch (apt-get install python3-torch python3-pil). Same setup as the Java trainer:
 luma (full-range BT.601) of each photo and of its bicubic downscale (PIL's, not MATLAB's: only
-the speed is compared here), random 32x32 low-resolution patches, one ConvTranspose2d 8x8 layer
-with stride 2 and replicated edges, MSE on the patch interior, Adam. Prints patches/s.
+the speed is compared here), random low-resolution patches (32x32 by default), Adam.
+--model single: one ConvTranspose2d 8x8 layer with stride 2 and replicated edges, MSE on the
+patch interior. --model fsrcnn: FSRCNN(d, s, m) (Conv2d 5x5 / 1x1 / m x 3x3 / 1x1 with PReLUs,
+ConvTranspose2d 9x9 padding 4, output_padding scale-1), MSE on the whole patch.
+Prints patches/s.
 """
 import argparse
 import os
@@ -16,9 +19,12 @@ import time
 import numpy as np
 import torch
 from PIL import Image
+from torch import nn
 
 p = argparse.ArgumentParser()
 p.add_argument("dir")
+p.add_argument("--model", default="single", choices=["single", "fsrcnn"])
+p.add_argument("--fsrcnn", default="56,12,4")
 p.add_argument("--scale", type=int, default=2)
 p.add_argument("--patch", type=int, default=32)
 p.add_argument("--batch", type=int, default=16)
@@ -39,11 +45,33 @@ for name in sorted(os.listdir(a.dir)):
     luma = lambda i: torch.from_numpy(np.asarray(i, dtype=np.float32) @ np.array(
         [0.299, 0.587, 0.114], dtype=np.float32) / 255.0)
     pairs.append((luma(hr), luma(lr)))
-k = 4 * s
 margin = 2
-weight = torch.nn.Parameter(torch.randn(1, 1, k, k) * 0.01 + 1.0 / (s * s))
-opt = torch.optim.Adam([weight], lr=5e-4)
-pad = (k - s + 1) // 2 + margin * s  # the bicubic layer's crop, moved by the replicated edge
+
+if a.model == "single":
+    k = 4 * s
+    weight = nn.Parameter(torch.randn(1, 1, k, k) * 0.01 + 1.0 / (s * s))
+    params = [weight]
+    pad = (k - s + 1) // 2 + margin * s  # the bicubic layer's crop, moved by the replicated edge
+
+    def forward(x):
+        xp = torch.nn.functional.pad(x, (margin,) * 4, mode="replicate")
+        y = torch.nn.functional.conv_transpose2d(xp, weight, stride=s, padding=pad)
+        m = margin * s
+        return y, m
+else:
+    d, sh, m_layers = (int(v) for v in a.fsrcnn.split(","))
+    layers = [nn.Conv2d(1, d, 5, padding=2), nn.PReLU(d), nn.Conv2d(d, sh, 1), nn.PReLU(sh)]
+    for _ in range(m_layers):
+        layers += [nn.Conv2d(sh, sh, 3, padding=1), nn.PReLU(sh)]
+    layers += [nn.Conv2d(sh, d, 1), nn.PReLU(d),
+               nn.ConvTranspose2d(d, 1, 9, stride=s, padding=4, output_padding=s - 1)]
+    net = nn.Sequential(*layers)
+    params = list(net.parameters())
+
+    def forward(x):
+        return net(x), 0
+
+opt = torch.optim.Adam(params, lr=1e-3 if a.model == "fsrcnn" else 5e-4)
 
 
 def step():
@@ -56,16 +84,15 @@ def step():
         ts.append(hr[y0 * s:(y0 + a.patch) * s, x0 * s:(x0 + a.patch) * s])
     x = torch.stack(xs)[:, None]
     t = torch.stack(ts)[:, None]
-    xp = torch.nn.functional.pad(x, (margin,) * 4, mode="replicate")
-    y = torch.nn.functional.conv_transpose2d(xp, weight, stride=s, padding=pad)
-    m = margin * s
-    loss = ((y - t)[..., m:-m, m:-m] ** 2).mean()
+    y, m = forward(x)
+    diff = (y - t)[..., m:y.shape[-2] - m, m:y.shape[-1] - m]
+    loss = (diff ** 2).mean()
     opt.zero_grad()
     loss.backward()
     opt.step()
 
 
-for _ in range(20):
+for _ in range(5):
     step()  # warm-up
 n = 0
 t0 = time.time()
@@ -73,4 +100,5 @@ while time.time() - t0 < a.seconds:
     step()
     n += 1
 print(f"pytorch {torch.__version__}: {n * a.batch / (time.time() - t0):.0f} patches/s "
-      f"({a.threads} threads, batch {a.batch}, patch {a.patch}, x{s})")
+      f"({a.model}{' ' + a.fsrcnn if a.model == 'fsrcnn' else ''}, {a.threads} threads, "
+      f"batch {a.batch}, patch {a.patch}, x{s})")

@@ -153,6 +153,25 @@ class FastLayersTest {
     assertClose(y.data(), java.util.Arrays.copyOf(served, y.data().length), "inference");
   }
 
+  /** Each loss's derivative against central differences (double precision). */
+  @Test
+  void lossDerivativesMatchFiniteDifferences() {
+    Random rnd = new Random(13);
+    for (Loss loss : Loss.values()) {
+      for (int i = 0; i < 200; i++) {
+        double d = rnd.nextGaussian() * (i % 2 == 0 ? 1 : 0.01);
+        if (loss == Loss.L1 && Math.abs(d) < 1e-5) {
+          continue; // the kink
+        }
+        double h = 1e-7;
+        double numeric = (loss.value(d + h) - loss.value(d - h)) / (2 * h);
+        assertEquals(numeric, loss.derivative(d), 1e-5 * Math.max(1, Math.abs(numeric)),
+            loss + " at " + d);
+      }
+    }
+    assertEquals(0, Loss.L1.derivative(0), "L1's subgradient at 0 is PyTorch's, 0");
+  }
+
   private static Tensor random(Random rnd, int n, int c, int h, int w) {
     Tensor t = Tensor.zeros(n, c, h, w);
     for (int i = 0; i < t.data().length; i++) {
