@@ -21,6 +21,17 @@ public final class Im2col {
 
   /** Columns of a same-padded {@code k x k} convolution: {@code cols} holds {@code c*k*k*h*w}. */
   public static void expand(float[] x, int xOff, int c, int h, int w, int k, float[] cols) {
+    walkSame(x, xOff, c, h, w, k, cols, true);
+  }
+
+  /** The adjoint of {@link #expand}: adds each column back where it was read from. */
+  public static void fold(float[] cols, int c, int h, int w, int k, float[] dx, int dxOff) {
+    walkSame(dx, dxOff, c, h, w, k, cols, false);
+  }
+
+  /** Column row (ci, ky, kx) holds the plane shifted by (ky - k/2, kx - k/2), zeros outside. */
+  private static void walkSame(float[] x, int xOff, int c, int h, int w, int k, float[] cols,
+      boolean expand) {
     int r = k / 2;
     int plane = h * w;
     for (int ci = 0; ci < c; ci++) {
@@ -32,40 +43,19 @@ public final class Im2col {
           int x1 = Math.min(w, w - dx);
           for (int y = 0; y < h; y++) {
             int sy = y + ky - r;
-            int dst = row + y * w;
-            if (sy < 0 || sy >= h || x1 <= x0) {
-              Arrays.fill(cols, dst, dst + w, 0f);
-              continue;
-            }
-            Arrays.fill(cols, dst, dst + x0, 0f);
-            System.arraycopy(x, xOff + ci * plane + sy * w + x0 + dx, cols, dst + x0, x1 - x0);
-            Arrays.fill(cols, dst + x1, dst + w, 0f);
-          }
-        }
-      }
-    }
-  }
-
-  /** The adjoint of {@link #expand}: adds each column back where it was read from. */
-  public static void fold(float[] cols, int c, int h, int w, int k, float[] dx, int dxOff) {
-    int r = k / 2;
-    int plane = h * w;
-    for (int ci = 0; ci < c; ci++) {
-      for (int ky = 0; ky < k; ky++) {
-        for (int kx = 0; kx < k; kx++) {
-          int row = ((ci * k + ky) * k + kx) * plane;
-          int d = kx - r;
-          int x0 = Math.max(0, -d);
-          int x1 = Math.min(w, w - d);
-          for (int y = 0; y < h; y++) {
-            int sy = y + ky - r;
-            if (sy < 0 || sy >= h) {
-              continue;
-            }
-            int src = row + y * w;
-            int dst = dxOff + ci * plane + sy * w + d;
-            for (int xx = x0; xx < x1; xx++) {
-              dx[dst + xx] += cols[src + xx];
+            int col = row + y * w;
+            boolean inside = sy >= 0 && sy < h && x1 > x0;
+            int src = xOff + ci * plane + sy * w + dx;
+            if (!expand) {
+              for (int xx = x0; inside && xx < x1; xx++) {
+                x[src + xx] += cols[col + xx];
+              }
+            } else if (!inside) {
+              Arrays.fill(cols, col, col + w, 0f);
+            } else {
+              Arrays.fill(cols, col, col + x0, 0f);
+              System.arraycopy(x, src + x0, cols, col + x0, x1 - x0);
+              Arrays.fill(cols, col + x1, col + w, 0f);
             }
           }
         }

@@ -92,15 +92,7 @@ public final class NetworkTrainer implements Trainer {
 
   @Override
   public double step(List<TrainingPair> pairs, Random rnd, Parallelism par) {
-    int[][] at = new int[batch][];
-    for (int b = 0; b < batch; b++) {
-      int index = rnd.nextInt(pairs.size());
-      TrainingPair p = pairs.get(index);
-      int lw = p.lr().width();
-      int lh = p.lr().height();
-      int side = Math.min(patch, Math.min(lw, lh));
-      at[b] = new int[] {index, rnd.nextInt(lw - side + 1), rnd.nextInt(lh - side + 1), side};
-    }
+    int[][] at = TrainingPair.randomPatches(pairs, batch, patch, rnd);
     int shards = replicas.size();
     double[][] totals = new double[shards][2];
     par.forEachIndex(shards, s -> {

@@ -91,16 +91,7 @@ public final class SingleLayerTrainer implements Trainer {
   /** One Adam step on a batch of random patches; returns the batch's mean squared error. */
   @Override
   public double step(List<TrainingPair> pairs, Random rnd, Parallelism par) {
-    int[][] at = new int[batch][];
-    for (int b = 0; b < batch; b++) {
-      int index = rnd.nextInt(pairs.size());
-      TrainingPair p = pairs.get(index);
-      int lw = p.lr().width();
-      int lh = p.lr().height();
-      int side = Math.min(patch, Math.min(lw, lh));
-      at[b] = new int[] {index, rnd.nextInt(lw - side + 1),
-          rnd.nextInt(lh - side + 1), side};
-    }
+    int[][] at = TrainingPair.randomPatches(pairs, batch, patch, rnd);
     double[][] results = new double[batch][];
     par.forEachIndex(batch,
         b -> results[b] = gradient(pairs.get(at[b][0]), at[b][1], at[b][2], at[b][3]));
