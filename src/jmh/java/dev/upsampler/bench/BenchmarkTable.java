@@ -16,7 +16,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
 /**
  * Runs the JMH benchmarks and prints one Markdown table of medians and ratios, every ratio from
  * the same run. Usage: {@code BenchmarkTable [--quick] [--shapes a,b,c] [--no-sweep]
- * [--no-resize]}.
+ * [--no-resize]}, or {@code BenchmarkTable --network [--quick]} for whole FSRCNNs.
  */
 public final class BenchmarkTable {
   private final Map<String, Double> medians = new LinkedHashMap<>();
@@ -37,6 +37,10 @@ public final class BenchmarkTable {
       }
     }
     BenchmarkTable t = new BenchmarkTable(quick);
+    if (List.of(args).contains("--network")) {
+      t.runNetworks();
+      return;
+    }
     for (String s : shapes) {
       t.run("engine", s, "1", "2");
       t.run("onnxruntime", s, "1", "2");
@@ -93,6 +97,38 @@ public final class BenchmarkTable {
       medians.put("resize-" + method + "/d/" + r.getParams().getParam("threads"),
           r.getPrimaryResult().getStatistics().getPercentile(50));
     }
+  }
+
+  /** FSRCNN and FSRCNN-s on 480x270 luma: engine and ONNX Runtime at 1 and 2 threads. */
+  private void runNetworks() throws RunnerException {
+    List<String> nets = List.of("56,12,4", "32,5,1");
+    for (String method : List.of("engine", "onnxruntime")) {
+      Collection<RunResult> results = new Runner(new OptionsBuilder()
+          .include(NetworkBenchmark.class.getName() + "." + method + "$")
+          .param("fsrcnn", nets.toArray(new String[0])).param("threads", "1", "2")
+          .warmupIterations(quick ? 1 : 3).measurementIterations(quick ? 3 : 5)
+          .warmupTime(TimeValue.seconds(1)).measurementTime(TimeValue.seconds(quick ? 1 : 3))
+          .build()).run();
+      for (RunResult r : results) {
+        medians.put(method + "/" + r.getParams().getParam("fsrcnn") + "/"
+            + r.getParams().getParam("threads"),
+            r.getPrimaryResult().getStatistics().getPercentile(50));
+      }
+    }
+    StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%n%s %s, %d cores;"
+        + " median ms per 480x270 -> 960x540 luma plane%n%n| FSRCNN (d,s,m) | engine 1T |"
+        + " engine 2T | ONNX Runtime 1T | ONNX Runtime 2T | vs ORT 1T | vs ORT 2T | 2T vs 1T"
+        + " |%n|---|---|---|---|---|---|---|---|%n", System.getProperty("java.vm.name"),
+        System.getProperty("java.version"), Runtime.getRuntime().availableProcessors()));
+    for (String n : nets) {
+      double e1 = median("engine", n, "1");
+      double e2 = median("engine", n, "2");
+      double o1 = median("onnxruntime", n, "1");
+      double o2 = median("onnxruntime", n, "2");
+      sb.append(String.format(Locale.ROOT, "| %s | %.1f | %.1f | %.1f | %.1f | %.2fx | %.2fx |"
+          + " %.2fx |%n", n, e1, e2, o1, o2, o1 / e1, o2 / e2, e1 / e2));
+    }
+    System.out.println(sb);
   }
 
   private double median(String method, String shape, String threads) {

@@ -40,6 +40,76 @@ final class OnnxModel {
         .message(8, new Proto().string(1, "").varint(2, 17)).toBytes();
   }
 
+  /**
+   * A network as an ONNX graph (opset 17): Conv with symmetric pads, PRelu with slopes {@code [C,
+   * 1, 1]}, ConvTranspose with the canonical crop as pads plus output_padding.
+   */
+  static byte[] network(dev.upsampler.engine.SequentialNetwork net, int[] x, int[] y) {
+    Proto graph = new Proto();
+    String in = "x";
+    int h = x[2];
+    int w = x[3];
+    java.util.List<dev.upsampler.engine.NetworkLayer> layers = net.layers();
+    for (int i = 0; i < layers.size(); i++) {
+      dev.upsampler.engine.NetworkLayer l = layers.get(i);
+      String out = i == layers.size() - 1 ? "y" : "t" + i;
+      float[] p = l.params();
+      Proto node = new Proto().string(1, in);
+      if (l instanceof dev.upsampler.engine.NetworkLayer.Conv2d c) {
+        int nw = c.out() * c.in() * c.k() * c.k();
+        graph.message(5, tensor("w" + i, new int[] {c.out(), c.in(), c.k(), c.k()},
+            java.util.Arrays.copyOf(p, nw)));
+        graph.message(5, tensor("b" + i, new int[] {c.out()},
+            java.util.Arrays.copyOfRange(p, nw, p.length)));
+        int r = c.k() / 2;
+        node.string(1, "w" + i).string(1, "b" + i).string(2, out).string(4, "Conv")
+            .message(5, ints("kernel_shape", new int[] {c.k(), c.k()}))
+            .message(5, ints("pads", new int[] {r, r, r, r}));
+      } else if (l instanceof dev.upsampler.engine.NetworkLayer.PRelu) {
+        graph.message(5, tensor("a" + i, new int[] {p.length, 1, 1}, p));
+        node.string(1, "a" + i).string(2, out).string(4, "PRelu");
+      } else {
+        dev.upsampler.engine.NetworkLayer.ConvTranspose2d t =
+            (dev.upsampler.engine.NetworkLayer.ConvTranspose2d) l;
+        dev.upsampler.engine.ConvTransposeSpec sp = t.spec();
+        dev.upsampler.engine.ConvTransposePlan plan = sp.plan(h, w);
+        int kh = sp.kernel().h();
+        int kw = sp.kernel().w();
+        int nw = sp.inChannels() * sp.outChannels() * kh * kw;
+        graph.message(5, tensor("w" + i, new int[] {sp.inChannels(), sp.outChannels(), kh, kw},
+            java.util.Arrays.copyOf(p, nw)));
+        graph.message(5, tensor("b" + i, new int[] {sp.outChannels()},
+            java.util.Arrays.copyOfRange(p, nw, p.length)));
+        int oph = sp.padding().outputPadding(0);
+        int opw = sp.padding().outputPadding(1);
+        node.string(1, "w" + i).string(1, "b" + i).string(2, out).string(4, "ConvTranspose")
+            .message(5, ints("kernel_shape", new int[] {kh, kw}))
+            .message(5, ints("strides", new int[] {sp.stride().h(), sp.stride().w()}))
+            .message(5, ints("pads", new int[] {plan.crop().top(), plan.crop().left(),
+                plan.crop().bottom() + oph, plan.crop().right() + opw}))
+            .message(5, ints("output_padding", new int[] {oph, opw}));
+        h = plan.outH();
+        w = plan.outW();
+      }
+      graph.message(1, node.string(3, "n" + i));
+      in = out;
+    }
+    graph.string(2, "upsampler-network").message(11, valueInfo("x", x))
+        .message(12, valueInfo("y", y));
+    return new Proto().varint(1, 8).string(2, "upsampler-bench").message(7, graph)
+        .message(8, new Proto().string(1, "").varint(2, 17)).toBytes();
+  }
+
+  private static Proto tensor(String name, int[] dims, float[] values) {
+    ByteBuffer raw = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+    raw.asFloatBuffer().put(values);
+    Proto t = new Proto();
+    for (int d : dims) {
+      t.varint(1, d);
+    }
+    return t.varint(2, 1).string(8, name).bytes(9, raw.array());
+  }
+
   private static Proto ints(String name, int[] values) {
     Proto a = new Proto().string(1, name).varint(20, 7);
     for (int v : values) {

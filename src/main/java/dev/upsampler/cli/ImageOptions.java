@@ -14,9 +14,11 @@ final class ImageOptions {
       description = "Integer scale 1..8, or x and y scales (default: 2; a .npy kernel's stride).")
   String scale;
 
-  @Option(names = "--kernel", paramLabel = "NAME|PATH.npy", defaultValue = "bicubic",
-      description = "nearest, bilinear, bicubic, lanczos3, fcn, identity, or a .npy kernel with"
-          + " an optional JSON of its settings beside it (default ${DEFAULT-VALUE}).")
+  @Option(names = "--kernel", paramLabel = "NAME|PATH.npy|model:PATH", defaultValue = "bicubic",
+      description = "nearest, bilinear, bicubic, lanczos3, fcn, identity, a .npy kernel with"
+          + " an optional JSON of its settings beside it, or a trained model (model:OUT.npy"
+          + " from train --model single, model:OUT.json from train --model fsrcnn or import;"
+          + " use with --color y) (default ${DEFAULT-VALUE}).")
   String kernel;
 
   @Option(names = "--color", paramLabel = "rgb|y", defaultValue = "rgb",
