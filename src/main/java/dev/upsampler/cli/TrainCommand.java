@@ -108,6 +108,13 @@ final class TrainCommand extends BaseCommand {
   @Option(names = "--lr", description = "Adam's learning rate (default 1e-4 single, 1e-3"
       + " fsrcnn).")
   Float lr;
+  @Option(names = "--schedule", defaultValue = "plateau", paramLabel = "plateau|cosine",
+      description = "Learning rate: plateau halves it after --patience epochs without a better"
+          + " validation; cosine lowers it from --lr to 0 along a cosine over the run (the"
+          + " --minutes budget, or --epochs without one), whatever the validation says;"
+          + " --resume starts a new cosine (a warm restart) (default ${DEFAULT-VALUE}).")
+  String schedule;
+
   @Option(names = "--patience", defaultValue = "4", description = "Epochs without a better"
       + " validation before the learning rate halves (default ${DEFAULT-VALUE}).")
   int patience;
@@ -158,6 +165,11 @@ final class TrainCommand extends BaseCommand {
       throw usage("--loss " + loss + " is for --model fsrcnn; the single layer trains on MSE");
     }
     float rate = lr != null ? lr : network ? 1e-3f : 1e-4f;
+    boolean cosine = switch (schedule) {
+      case "plateau" -> false;
+      case "cosine" -> true;
+      default -> throw usage("--schedule must be plateau or cosine, got " + schedule);
+    };
     Size2 s = Size2.square(scale);
     List<TrainingPair> all = video != null ? loadVideo(s) : load(s);
     if (all.size() < 2) {
@@ -248,6 +260,12 @@ final class TrainCommand extends BaseCommand {
         long t0 = System.nanoTime();
         int steps = 0;
         for (; steps < stepsPerEpoch && !stop.get() && !overBudget(start); steps++) {
+          if (cosine) {
+            double progress = minutes > 0 ? (System.nanoTime() - start) / 60e9 / minutes
+                : (e - firstEpoch + (double) steps / stepsPerEpoch) / epochs;
+            t.learningRate((float) (rate * 0.5 * (1 + Math.cos(Math.PI * Math.min(1,
+                progress)))));
+          }
           lossSum += t.step(train, rnd, par);
         }
         patches += (long) steps * t.batch();
@@ -259,12 +277,12 @@ final class TrainCommand extends BaseCommand {
           best = gain;
           sinceBest = 0;
           saveModel(t, s, e, gain, patches, elapsed);
-        } else if (++sinceBest >= patience) {
+        } else if (!cosine && ++sinceBest >= patience) {
           t.learningRate(t.learningRate() / 2); // a plateau: finer steps
           sinceBest = 0;
         }
         saveCheckpoint(t, e, best, patches, elapsed);
-        boolean converged = t.learningRate() < rate / 64;
+        boolean converged = !cosine && t.learningRate() < rate / 64;
         err().printf(Locale.ROOT, "epoch %d  loss %.3e  validation %+.3f dB (best %+.3f)  %.0f"
             + " patches/s  lr %.1e  %.1f min%s%n", e, lossSum / Math.max(1, steps), gain, best,
             rate2, t.learningRate(), elapsed, better ? "  saved" : "");

@@ -116,6 +116,24 @@ class NetworkTrainerTest {
         "--images", photos.toString(), "--out", out.toString(), "--resume");
     assertEquals(1, other.status());
     assertTrue(other.err().contains("the checkpoint is of model fsrcnn 8,4,1"), other.err());
+    CliRun cosine = run("train", "--model", "fsrcnn", "--fsrcnn", "8,4,1", "--images",
+        photos.toString(), "--out", dir.resolve("cos.json").toString(), "--steps-per-epoch", "3",
+        "--batch", "2", "--patch", "16", "--epochs", "3", "--schedule", "cosine");
+    assertEquals(0, cosine.status(), cosine.err());
+    java.util.regex.Matcher lrs = java.util.regex.Pattern.compile("lr ([0-9.e+-]+)")
+        .matcher(cosine.err());
+    List<Double> rates = new ArrayList<>();
+    while (lrs.find()) {
+      rates.add(Double.parseDouble(lrs.group(1)));
+    }
+    assertEquals(3, rates.size(), cosine.err());
+    assertTrue(rates.get(0) > rates.get(1) && rates.get(1) > rates.get(2)
+        && rates.get(2) < 1e-4, "the cosine falls towards 0: " + rates);
+    CliRun badSchedule = run("train", "--model", "fsrcnn", "--images", photos.toString(),
+        "--out", out.toString(), "--schedule", "step");
+    assertEquals(2, badSchedule.status());
+    assertTrue(badSchedule.err().contains("--schedule must be plateau or cosine"),
+        badSchedule.err());
     CliRun badLoss = run("train", "--model", "fsrcnn", "--images", photos.toString(), "--out",
         out.toString(), "--loss", "huber");
     assertEquals(2, badLoss.status());
