@@ -90,6 +90,11 @@ final class TrainCommand extends BaseCommand {
       + " bicubic's quality and the layers learn only the missing detail).")
   boolean residual;
 
+  @Option(names = "--augment", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "--model fsrcnn: show each patch under a random flip or transpose (on by"
+          + " default; --no-augment for plain patches).")
+  boolean augment;
+
   @Option(names = "--out", required = true, paramLabel = "OUT",
       description = "Where the model goes: OUT.npy (single) or OUT.json (fsrcnn).")
   Path out;
@@ -190,7 +195,7 @@ final class TrainCommand extends BaseCommand {
     String what;
     if (network) {
       Network net = Network.fsrcnn(shape[0], shape[1], shape[2], scale, new Random(seed));
-      t = new NetworkTrainer(net, scale, patch, batch, rate, loss, 4, residual);
+      t = new NetworkTrainer(net, scale, patch, batch, rate, loss, 4, residual, augment);
       what = String.format(Locale.ROOT, "FSRCNN(d=%d, s=%d, m=%d)%s x%d, %s loss, %d"
           + " parameters", shape[0], shape[1], shape[2], residual ? " + bicubic skip" : "",
           scale, loss, t.parameters().stream().mapToInt(p -> p.length).sum());
@@ -353,6 +358,7 @@ final class TrainCommand extends BaseCommand {
       info.put("fsrcnn", fsrcnnShape);
       info.put("loss", Loss.parse(lossName).toString());
       info.put("residual", residual);
+      info.put("augment", augment);
     }
     info.put("scale", scale);
     info.put("channel", "luma (use --color y)");

@@ -41,9 +41,11 @@ public final class NetworkTrainer implements Trainer {
   private final Loss loss;
   /** The bicubic layer of the global residual connection, or null for plain FSRCNN. */
   private final ConvTranspose skip;
+  /** Patches under random flips and transposes. */
+  private final boolean augment;
 
   public NetworkTrainer(Network network, int scale, int patch, int batch, float lr, Loss loss,
-      int margin, boolean residual) {
+      int margin, boolean residual, boolean augment) {
     if (patch < 2 * margin + 4 || batch < 1) {
       throw new IllegalArgumentException("patch must be >= " + (2 * margin + 4)
           + " and batch >= 1, got patch " + patch + ", batch " + batch);
@@ -54,6 +56,7 @@ public final class NetworkTrainer implements Trainer {
     this.batch = batch;
     this.margin = margin;
     this.loss = loss;
+    this.augment = augment;
     this.skip = residual ? Interpolation.BICUBIC.layer(1, scale, scale) : null;
     for (int i = 0; i < Math.min(SHARDS, batch); i++) {
       replicas.add(network.replica());
@@ -93,13 +96,18 @@ public final class NetworkTrainer implements Trainer {
   @Override
   public double step(List<TrainingPair> pairs, Random rnd, Parallelism par) {
     int[][] at = TrainingPair.randomPatches(pairs, batch, patch, rnd);
+    int[] symmetry = new int[batch];
+    for (int b = 0; augment && b < batch; b++) {
+      symmetry[b] = rnd.nextInt(8);
+    }
     int shards = replicas.size();
     double[][] totals = new double[shards][2];
     par.forEachIndex(shards, s -> {
       Network r = replicas.get(s);
       r.zeroGradients();
       for (int b = s; b < batch; b += shards) {
-        double[] t = patchGradient(r, pairs.get(at[b][0]), at[b][1], at[b][2], at[b][3]);
+        double[] t = patchGradient(r, pairs.get(at[b][0]), at[b][1], at[b][2], at[b][3],
+            symmetry[b]);
         totals[s][0] += t[0];
         totals[s][1] += t[1];
       }
@@ -127,14 +135,21 @@ public final class NetworkTrainer implements Trainer {
     return sum / count;
   }
 
-  /** Forward and backward of one patch on a replica: {summed loss, pixels in the loss}. */
-  private double[] patchGradient(Network net, TrainingPair p, int x0, int y0, int side) {
+  /**
+   * Forward and backward of one patch on a replica: {summed loss, pixels in the loss}. The patch
+   * is seen under one of the 8 symmetries of the square ({@code d}: bit 0 mirrors columns, bit 1
+   * rows, bit 2 transposes; 0 is the patch as it is): bicubic downscaling commutes with them, so
+   * each is another valid example (the usual flip/rotate augmentation).
+   */
+  private double[] patchGradient(Network net, TrainingPair p, int x0, int y0, int side,
+      int d) {
     int lw = p.lr().width();
     int lh = p.lr().height();
     Tensor x = Tensor.zeros(1, 1, side, side);
     for (int y = 0; y < side; y++) {
       for (int xx = 0; xx < side; xx++) {
-        x.data()[y * side + xx] = p.lrY()[(y0 + y) * lw + x0 + xx] / 255f;
+        int src = source(d, y, xx, side);
+        x.data()[y * side + xx] = p.lrY()[(y0 + src / side) * lw + x0 + src % side] / 255f;
       }
     }
     Tensor out = net.forward(x);
@@ -146,26 +161,41 @@ public final class NetworkTrainer implements Trainer {
       skip.apply(x, interpolated);
       base = interpolated.data();
     }
-    int oh = out.h();
-    int ow = out.w();
-    // Loss window: all of the output, less the margin along cut edges.
+    int n = out.h(); // side * scale: the network's output is square too
+    // Loss window, in the untransformed patch: all of it, less the margin along cut edges.
     int top = y0 > 0 ? margin * scale : 0;
     int left = x0 > 0 ? margin * scale : 0;
-    int bottom = y0 + side < lh ? oh - margin * scale : oh;
-    int right = x0 + side < lw ? ow - margin * scale : ow;
-    Tensor g = Tensor.zeros(1, 1, oh, ow);
+    int bottom = y0 + side < lh ? n - margin * scale : n;
+    int right = x0 + side < lw ? n - margin * scale : n;
+    Tensor g = Tensor.zeros(1, 1, n, n);
     int hw = p.hr().width();
     double sum = 0;
-    for (int y = top; y < bottom; y++) {
-      for (int xx = left; xx < right; xx++) {
-        float target = p.hrY()[(y0 * scale + y) * hw + x0 * scale + xx] / 255f;
-        double d = out.data()[y * ow + xx] + (base != null ? base[y * ow + xx] : 0f) - target;
-        sum += loss.value(d);
-        g.data()[y * ow + xx] = (float) loss.derivative(d);
+    for (int y = 0; y < n; y++) {
+      for (int xx = 0; xx < n; xx++) {
+        int src = source(d, y, xx, n);
+        int sy = src / n;
+        int sx = src % n;
+        if (sy < top || sy >= bottom || sx < left || sx >= right) {
+          continue;
+        }
+        float target = p.hrY()[(y0 * scale + sy) * hw + x0 * scale + sx] / 255f;
+        int i = y * n + xx;
+        double diff = out.data()[i] + (base != null ? base[i] : 0f) - target;
+        sum += loss.value(diff);
+        g.data()[i] = (float) loss.derivative(diff);
       }
     }
     net.backward(g);
     return new double[] {sum, (double) (bottom - top) * (right - left)};
+  }
+
+  /** Where pixel (y, x) of the transformed {@code n x n} patch comes from: {@code sy * n + sx}. */
+  static int source(int d, int y, int x, int n) {
+    int a = (d & 4) != 0 ? x : y;
+    int b = (d & 4) != 0 ? y : x;
+    int sy = (d & 2) != 0 ? n - 1 - a : a;
+    int sx = (d & 1) != 0 ? n - 1 - b : b;
+    return sy * n + sx;
   }
 
   @Override

@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.upsampler.engine.Parallelism;
 import dev.upsampler.engine.Size2;
+import dev.upsampler.engine.Tensor;
 import dev.upsampler.image.ColorMode;
+import dev.upsampler.image.Degradation;
 import dev.upsampler.image.Frame;
 import dev.upsampler.image.UpscaleKernel;
 import dev.upsampler.image.Upscaler;
@@ -44,9 +46,9 @@ class NetworkTrainerTest {
   void lossFallsAndASeedGivesOneResultOnAnyThreadCount() throws Exception {
     List<TrainingPair> train = pairs("small_astronaut.png", "small_chelsea.png");
     NetworkTrainer a = new NetworkTrainer(Network.fsrcnn(8, 4, 1, 2, new Random(3)), 2, 16, 6,
-        3e-3f, Loss.MSE, 2, false);
+        3e-3f, Loss.MSE, 2, false, true);
     NetworkTrainer b = new NetworkTrainer(Network.fsrcnn(8, 4, 1, 2, new Random(3)), 2, 16, 6,
-        3e-3f, Loss.MSE, 2, false);
+        3e-3f, Loss.MSE, 2, false, true);
     Random ra = new Random(9);
     Random rb = new Random(9);
     double first = 0;
@@ -65,13 +67,61 @@ class NetworkTrainerTest {
     }
   }
 
+  /**
+   * The augmentation's premise: bicubic downscaling commutes with the square's symmetries, so a
+   * flipped or transposed patch pair is still a true example.
+   */
+  @Test
+  void downscalingCommutesWithTheSymmetriesUsedForAugmentation() throws Exception {
+    Frame photo = ImageCodecs.read(Resources.path("photos/camera.png"), Long.MAX_VALUE);
+    int n = 48; // the test photo is 64x60
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    for (int d = 0; d < 8; d++) {
+      Tensor hr = Tensor.zeros(1, 1, n, n);
+      int[] perm = new int[n * n];
+      for (int y = 0; y < n; y++) {
+        for (int x = 0; x < n; x++) {
+          int src = NetworkTrainer.source(d, y, x, n);
+          perm[y * n + x] = src;
+          hr.data()[y * n + x] = photo.sample(src % n, src / n, 0);
+        }
+      }
+      assertTrue(seen.add(java.util.Arrays.toString(perm)), "transform " + d + " is new");
+      Frame lrOfTransformed = Degradation.downscale(Frame.fromTensor(hr, photo.layout(),
+          photo.info()), 2, 2);
+      Frame lr = Degradation.downscale(Degradation.cropToMultiple(
+          Frame.fromTensor(crop(photo, n), photo.layout(), photo.info()), 2, 2), 2, 2);
+      int off = 0;
+      for (int y = 0; y < n / 2; y++) {
+        for (int x = 0; x < n / 2; x++) {
+          int src = NetworkTrainer.source(d, y, x, n / 2);
+          int diff = Math.abs(lrOfTransformed.sample(x, y, 0)
+              - lr.sample(src % (n / 2), src / (n / 2), 0));
+          assertTrue(diff <= 1, "transform " + d + " at " + x + "," + y);
+          off += diff;
+        }
+      }
+      assertTrue(off <= 5, "transform " + d + ": " + off + " samples off by one rounding");
+    }
+  }
+
+  private static Tensor crop(Frame photo, int n) {
+    Tensor t = Tensor.zeros(1, 1, n, n);
+    for (int y = 0; y < n; y++) {
+      for (int x = 0; x < n; x++) {
+        t.data()[y * n + x] = photo.sample(x, y, 0);
+      }
+    }
+    return t;
+  }
+
   @Test
   void theResidualFormStartsAtBicubicAndEveryLossTrains() throws Exception {
     List<TrainingPair> val = pairs("small_coffee.png");
     try (Parallelism par = Parallelism.newPool(2)) {
       for (Loss loss : Loss.values()) {
         Network net = Network.fsrcnn(8, 4, 1, 2, new Random(1));
-        NetworkTrainer t = new NetworkTrainer(net, 2, 16, 4, 1e-3f, loss, 2, true);
+        NetworkTrainer t = new NetworkTrainer(net, 2, 16, 4, 1e-3f, loss, 2, true, false);
         double start = t.validationGain(val, par);
         // The last layer starts near zero: the output is bicubic's, within a hundredth of a dB.
         assertEquals(0, start, 0.05, loss + ": gain at the start");
