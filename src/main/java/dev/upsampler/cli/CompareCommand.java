@@ -2,8 +2,10 @@ package dev.upsampler.cli;
 
 import dev.upsampler.engine.Parallelism;
 import dev.upsampler.image.ColorMode;
+import dev.upsampler.image.Degradation;
 import dev.upsampler.image.Frame;
 import dev.upsampler.image.FrameInfo;
+import dev.upsampler.image.Quality;
 import dev.upsampler.image.UpscaleKernel;
 import dev.upsampler.image.Upscaler;
 import dev.upsampler.io.ImageCodecs;
@@ -42,18 +44,28 @@ final class CompareCommand extends BaseCommand {
       description = "Top-left of the zoomed crop in output pixels (default: centred).")
   String cropAt;
 
+  @Option(names = "--degrade", description = "Treat the input as the original: downscale it"
+      + " by bicubic first (as eval does), then show bicubic's upscale beside the kernel's, each"
+      + " with its Y-PSNR against the original (for learned models).")
+  boolean degrade;
+
   @Mixin ImageOptions image;
 
   @Override
   public Integer call() throws IOException {
     UpscaleKernel kernel = image.kernel();
     Frame in = ImageCodecs.read(input, image.maxPixels);
+    Frame truth = null;
+    if (degrade) {
+      truth = Degradation.cropToMultiple(in, kernel.scale().w(), kernel.scale().h());
+      in = Degradation.downscale(truth, kernel.scale().w(), kernel.scale().h());
+    }
     Frame near;
     Frame out;
     try (Parallelism par = Parallelism.newPool(image.threads)) {
       out = new Upscaler(kernel, image.colorMode(), par).apply(in);
-      near = new Upscaler(UpscaleKernel.named("nearest", kernel.scale()), ColorMode.RGB, par)
-          .apply(in);
+      near = new Upscaler(UpscaleKernel.named(degrade ? "bicubic" : "nearest", kernel.scale()),
+          ColorMode.RGB, par).apply(in);
     }
     int w = out.width();
     int h = out.height();
@@ -79,9 +91,19 @@ final class CompareCommand extends BaseCommand {
         ? "," + kernel.scale().h() : "");
     BufferedImage a = ImageCodecs.toImage(to8(near));
     BufferedImage b = ImageCodecs.toImage(to8(out));
-    draw(g, a, 0, "input " + in.width() + "x" + in.height() + ", nearest " + scale, w, h);
+    String psnrNear = "";
+    String psnrOut = "";
+    if (truth != null) {
+      int crop = Math.max(kernel.scale().w(), kernel.scale().h());
+      psnrNear = String.format(java.util.Locale.ROOT, ", Y-PSNR %.2f dB",
+          Quality.psnrY(truth, near, crop));
+      psnrOut = String.format(java.util.Locale.ROOT, ", Y-PSNR %.2f dB",
+          Quality.psnrY(truth, out, crop));
+    }
+    draw(g, a, 0, "input " + in.width() + "x" + in.height() + ", " + (degrade ? "bicubic "
+        : "nearest ") + scale + psnrNear, w, h);
     draw(g, b, w + gap, kernel.name() + " " + scale + " (" + image.colorMode().name()
-        .toLowerCase(java.util.Locale.ROOT) + ")", w, h);
+        .toLowerCase(java.util.Locale.ROOT) + ")" + psnrOut, w, h);
     g.setColor(Color.RED);
     g.setStroke(new BasicStroke(2));
     g.drawRect(cx, LABEL + cy, cw, chh);

@@ -6,6 +6,22 @@ package dev.upsampler.engine;
  * explicit offsets and strides; no allocation.
  */
 public final class Gemm {
+  /**
+   * Columns (or reduction length) per block: a block of {@code B}'s rows stays in cache while
+   * every row of the result uses it (for a 108-row B, 512 columns are 216 KB; whole rows of a
+   * tile, several MB, streamed from memory once per 4 result rows).
+   */
+  private static final int BLOCK = 512;
+
+  /** Reduction lengths from which blocking the columns pays. */
+  private static final int MIN_BLOCKED_DEPTH = 48;
+
+  /** {@link #BLOCK} rounded to the GEMM kernel's 3-vector column step (no ragged tail). */
+  private static int columnBlock(RowKernel kernel) {
+    int step = 3 * kernel.lanes();
+    return (BLOCK + step - 1) / step * step;
+  }
+
   private Gemm() {}
 
   /**
@@ -15,7 +31,12 @@ public final class Gemm {
    */
   public static void multiply(float[] aT, int aOff, int m, float[] b, int bOff, int ldb, int k,
       float[] c, int cOff, int ldc, int n) {
-    VectorSupport.kernel().gemm(aT, aOff, m, b, bOff, ldb, k, c, cOff, ldc, n);
+    RowKernel kernel = VectorSupport.kernel();
+    // A short sum's rows of B are few enough to stay in cache across the whole width.
+    int block = k >= MIN_BLOCKED_DEPTH ? columnBlock(kernel) : n;
+    for (int j = 0; j < n; j += block) {
+      kernel.gemm(aT, aOff, m, b, bOff + j, ldb, k, c, cOff + j, ldc, Math.min(block, n - j));
+    }
   }
 
   /**
@@ -24,7 +45,11 @@ public final class Gemm {
    */
   public static void addProductsTransposed(float[] a, int aOff, int lda, int m, float[] b,
       int bOff, int ldb, int n, int len, float[] c, int cOff, int ldc) {
-    VectorSupport.kernel().dots(a, aOff, lda, m, b, bOff, ldb, n, len, c, cOff, ldc);
+    RowKernel kernel = VectorSupport.kernel();
+    for (int t = 0; t < len; t += BLOCK) {
+      kernel.dots(a, aOff + t, lda, m, b, bOff + t, ldb, n, Math.min(BLOCK, len - t), c, cOff,
+          ldc);
+    }
   }
 
   /** {@code dst[j*rows + i] = src[srcOff + i*cols + j]}: a rows x cols matrix transposed. */

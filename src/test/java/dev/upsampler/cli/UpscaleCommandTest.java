@@ -132,5 +132,11 @@ class UpscaleCommandTest {
     assertEquals(0, r.status(), r.err());
     Frame f = ImageCodecs.read(dir.resolve("cmp.png"), Long.MAX_VALUE);
     assertEquals(2 * 192 + 8, f.width());
+
+    // --degrade: the photo is the original; both sides upscale its bicubic downscale.
+    r = run("compare", "--input", Resources.path("photos/chelsea.png").toString(), "--output",
+        dir.resolve("deg.png").toString(), "--scale", "2", "--degrade", "--kernel", "lanczos3");
+    assertEquals(0, r.status(), r.err());
+    assertEquals(2 * 64 + 8, ImageCodecs.read(dir.resolve("deg.png"), Long.MAX_VALUE).width());
   }
 }
