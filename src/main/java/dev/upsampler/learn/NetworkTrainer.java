@@ -199,11 +199,6 @@ public final class NetworkTrainer implements Trainer {
   }
 
   @Override
-  public double validationGain(List<TrainingPair> pairs, Parallelism par) {
-    return Validation.gainOverBicubic(kernel("training"), pairs, par);
-  }
-
-  @Override
   public int batch() {
     return batch;
   }

@@ -150,15 +150,6 @@ public final class SingleLayerTrainer implements Trainer {
     return res;
   }
 
-  /**
-   * Mean luma PSNR gain over bicubic on whole pictures, measured as {@code eval
-   * --bicubic-baseline} does (MATLAB's Y, {@code scale} pixels of border left out).
-   */
-  @Override
-  public double validationGain(List<TrainingPair> pairs, Parallelism par) {
-    return Validation.gainOverBicubic(kernel("training"), pairs, par);
-  }
-
   /** Patches per step. */
   @Override
   public int batch() {

@@ -10,8 +10,14 @@ public interface Trainer {
   /** One optimizer step on a batch of random patches; returns the batch's mean loss. */
   double step(List<TrainingPair> pairs, Random rnd, Parallelism par);
 
-  /** Mean luma PSNR gain over bicubic on held-out pictures (as {@code eval} measures it). */
-  double validationGain(List<TrainingPair> pairs, Parallelism par);
+  /**
+   * Mean luma PSNR gain over bicubic on held-out pictures, measured as {@code eval
+   * --bicubic-baseline} does (MATLAB's Y, {@code scale} pixels of border left out), through the
+   * Upscaler that serves the model.
+   */
+  default double validationGain(List<TrainingPair> pairs, Parallelism par) {
+    return Validation.gainOverBicubic(kernel("training"), pairs, par);
+  }
 
   /** The current model as a kernel (live weights). */
   UpscaleKernel kernel(String name);
