@@ -9,6 +9,11 @@
  * dev.upsampler.engine.ConvTranspose} is the facade that validates and dispatches; {@link
  * dev.upsampler.engine.ConvTransposeReference} is the oracle every fast path is tested against.
  *
+ * <p>Networks: {@link dev.upsampler.engine.SequentialNetwork} runs convolutions, PReLUs and a
+ * last transposed convolution ({@link dev.upsampler.engine.NetworkLayer}) over whole frames in
+ * seamless tiles, as {@link dev.upsampler.engine.Gemm} products over {@link
+ * dev.upsampler.engine.Im2col} columns.
+ *
  * <p>Errors: {@link dev.upsampler.engine.SpecException} for illegal hyperparameters or output
  * sizes, {@link dev.upsampler.engine.ShapeException} for tensors that do not fit; both name the
  * values that arrived and what was expected.
