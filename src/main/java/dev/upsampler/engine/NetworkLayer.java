@@ -184,7 +184,7 @@ public sealed interface NetworkLayer
 
     @Override
     public void forward(float[] x, int h, int w, float[] y, Workspace ws) {
-      ConvTransposePlan plan = spec.plan(h, w);
+      ConvTransposePlan plan = ws.plan(spec, h, w);
       int n = h * w;
       float[] z = ws.cols(rows() * n);
       Gemm.multiply(params, 0, rows(), x, 0, n, spec.inChannels(), z, 0, n, n);
@@ -208,11 +208,32 @@ public sealed interface NetworkLayer
 
   /** Per-thread scratch, grown on demand and reused. */
   final class Workspace {
+    /**
+     * Plans remembered. A frame's tiles have at most three lengths per axis (first, interior,
+     * last): up to 9 tile sizes, 3 + 3 square ones for crops along one axis, and the frame's 2.
+     */
+    private static final int PLANS = 32;
+
     private float[] cols = new float[0];
     private float[] weights = new float[0];
     private final float[][] activations = {new float[0], new float[0], new float[0]};
+    private final ConvTransposePlan[] plans = new ConvTransposePlan[PLANS];
+    private int nextPlan;
 
     public Workspace() {}
+
+    /** {@code spec.plan(h, w)}, remembered: tiles of a frame repeat a few sizes. */
+    ConvTransposePlan plan(ConvTransposeSpec spec, int h, int w) {
+      for (ConvTransposePlan p : plans) {
+        if (p != null && p.spec() == spec && p.inH() == h && p.inW() == w) {
+          return p;
+        }
+      }
+      ConvTransposePlan p = spec.plan(h, w);
+      plans[nextPlan] = p;
+      nextPlan = (nextPlan + 1) % PLANS;
+      return p;
+    }
 
     float[] cols(int size) {
       if (cols.length < size) {

@@ -1,5 +1,6 @@
 package dev.upsampler.engine;
 
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
@@ -23,8 +24,9 @@ public final class SequentialNetwork {
   /** Global residual: this interpolation of the input is added to the output (or null). */
   private final Interpolation skip;
   private final ConvTranspose skipLayer;
-  private final ConcurrentLinkedQueue<NetworkLayer.Workspace> workspaces =
-      new ConcurrentLinkedQueue<>();
+  /** Per-thread scratch, pooled (an ArrayDeque: a linked queue allocates a node per add). */
+  private final ArrayDeque<NetworkLayer.Workspace> workspaces = new ArrayDeque<>();
+  private final ConcurrentLinkedQueue<Tensor> skipBuffers = new ConcurrentLinkedQueue<>();
 
   public SequentialNetwork(List<NetworkLayer> layers) {
     this(layers, DEFAULT_TILE);
@@ -135,12 +137,18 @@ public final class SequentialNetwork {
     int cw = w;
     for (int i = 0; i < layers.size(); i++) {
       NetworkLayer l = layers.get(i);
-      int[] o = l.outputSize(ch, cw);
-      float[] next = ws.activation(i % 2, l.outChannels() * o[0] * o[1]);
+      int oh = ch;
+      int ow = cw;
+      if (l instanceof NetworkLayer.ConvTranspose2d t) { // the only layer that resizes
+        ConvTransposePlan p = ws.plan(t.spec(), ch, cw);
+        oh = p.outH();
+        ow = p.outW();
+      }
+      float[] next = ws.activation(i % 2, l.outChannels() * oh * ow);
       l.forward(cur, ch, cw, next, ws);
       cur = next;
-      ch = o[0];
-      cw = o[1];
+      ch = oh;
+      cw = ow;
     }
     return cur;
   }
@@ -164,7 +172,10 @@ public final class SequentialNetwork {
     int tiles = rows * cols;
     long work = macsPerPixel() * tile * tile;
     par.forEach(in.n() * tiles, work, t -> {
-      NetworkLayer.Workspace ws = workspaces.poll();
+      NetworkLayer.Workspace ws;
+      synchronized (workspaces) {
+        ws = workspaces.poll();
+      }
       if (ws == null) {
         ws = new NetworkLayer.Workspace();
       }
@@ -175,46 +186,67 @@ public final class SequentialNetwork {
         runTile(in, out, b, r * stepY, Math.min(o[0], (r + 1) * stepY), c * stepX,
             Math.min(o[1], (c + 1) * stepX), range, ws);
       } finally {
-        workspaces.add(ws);
+        synchronized (workspaces) {
+          workspaces.push(ws);
+        }
       }
     });
     if (skipLayer != null) {
-      Tensor interpolated = Tensor.zeros(out.n(), 1, o[0], o[1]);
-      skipLayer.apply(in, interpolated, par);
-      for (int b = 0; b < out.n(); b++) {
-        for (int y = 0; y < o[0]; y++) {
-          for (int x = 0; x < o[1]; x++) {
-            out.set(b, 0, y, x, out.get(b, 0, y, x) + interpolated.get(b, 0, y, x));
+      Tensor interpolated = skipBuffer(out);
+      try {
+        skipLayer.apply(in, interpolated, par);
+        for (int b = 0; b < out.n(); b++) {
+          for (int y = 0; y < o[0]; y++) {
+            for (int x = 0; x < o[1]; x++) {
+              out.set(b, 0, y, x, out.get(b, 0, y, x) + interpolated.get(b, 0, y, x));
+            }
           }
         }
+      } finally {
+        skipBuffers.add(interpolated);
       }
     }
+  }
+
+  /** A frame-sized buffer for the skip connection, reused while frame sizes repeat. */
+  private Tensor skipBuffer(Tensor out) {
+    Tensor t = skipBuffers.poll();
+    if (t == null || t.n() != out.n() || t.h() != out.h() || t.w() != out.w()) {
+      t = Tensor.zeros(out.n(), 1, out.h(), out.w());
+    }
+    return t;
   }
 
   /** Output rows [oy0, oy1) and columns [ox0, ox1) of image {@code b}. */
   private void runTile(Tensor in, Tensor out, int b, int oy0, int oy1, int ox0, int ox1,
       float range, NetworkLayer.Workspace ws) {
-    int[] ys = inputSpan(0, oy0, oy1, in.h());
-    int[] xs = inputSpan(1, ox0, ox1, in.w());
-    int h = ys[1] - ys[0];
-    int w = xs[1] - xs[0];
+    int y0 = inputFrom(0, oy0, in.h(), ws);
+    int x0 = inputFrom(1, ox0, in.w(), ws);
+    int h = inputTo(0, oy1, in.h(), ws) - y0;
+    int w = inputTo(1, ox1, in.w(), ws) - x0;
     int inC = inChannels();
     float[] x = ws.activation(2, inC * h * w);
     float inv = 1f / range;
     for (int c = 0; c < inC; c++) {
       for (int y = 0; y < h; y++) {
         for (int xx = 0; xx < w; xx++) {
-          x[(c * h + y) * w + xx] = in.get(b, c, ys[0] + y, xs[0] + xx) * inv;
+          x[(c * h + y) * w + xx] = in.get(b, c, y0 + y, x0 + xx) * inv;
         }
       }
     }
     float[] y = forward(x, h, w, ws);
-    int[] sub = outputSize(h, w);
-    int offY = offset(0, ys[0], h, in.h());
-    int offX = offset(1, xs[0], w, in.w());
+    int subH = h;
+    int subW = w;
+    if (last != null) {
+      ConvTransposePlan sub = ws.plan(last.spec(), h, w);
+      subH = sub.outH();
+      subW = sub.outW();
+    }
+    int offY = offset(0, y0, h, in.h(), ws);
+    int offX = offset(1, x0, w, in.w(), ws);
     for (int c = 0; c < outChannels(); c++) {
       for (int oy = oy0; oy < oy1; oy++) {
-        int row = (c * sub[0] + oy - offY) * sub[1] - offX;
+        int row = (c * subH + oy - offY) * subW - offX;
         for (int ox = ox0; ox < ox1; ox++) {
           out.set(b, c, oy, ox, y[row + ox] * range);
         }
@@ -222,28 +254,37 @@ public final class SequentialNetwork {
     }
   }
 
-  /** Input rows (axis 0) or columns [from, to) that output [o0, o1) depends on, in the frame. */
-  private int[] inputSpan(int axis, int o0, int o1, int n) {
+  /** The first input row (axis 0) or column that output {@code o0} onwards depends on. */
+  private int inputFrom(int axis, int o0, int n, NetworkLayer.Workspace ws) {
     if (last == null) {
-      return new int[] {Math.max(0, o0 - reach), Math.min(n, o1 + reach)};
+      return Math.max(0, o0 - reach);
     }
     ConvTransposeSpec s = last.spec();
-    int stride = s.stride().get(axis);
     int ext = (s.kernel().get(axis) - 1) * s.dilation().get(axis);
-    int begin = s.plan(n, n).crop().begin(axis);
-    int lo = Math.floorDiv(o0 + begin - ext, stride);
-    int hi = Math.floorDiv(o1 - 1 + begin, stride);
-    return new int[] {Math.max(0, lo - reach), Math.min(n, hi + 1 + reach)};
+    int lo = Math.floorDiv(o0 + cropBegin(axis, n, ws) - ext, s.stride().get(axis));
+    return Math.max(0, lo - reach);
+  }
+
+  /** One past the last input row (axis 0) or column that outputs before {@code o1} need. */
+  private int inputTo(int axis, int o1, int n, NetworkLayer.Workspace ws) {
+    if (last == null) {
+      return Math.min(n, o1 + reach);
+    }
+    int hi = Math.floorDiv(o1 - 1 + cropBegin(axis, n, ws), last.spec().stride().get(axis));
+    return Math.min(n, hi + 1 + reach);
+  }
+
+  /** The last layer's crop at the start of {@code axis} for an input {@code n} long. */
+  private int cropBegin(int axis, int n, NetworkLayer.Workspace ws) {
+    return ws.plan(last.spec(), n, n).crop().begin(axis);
   }
 
   /** Where a sub-image's output starts in the frame's output along {@code axis}. */
-  private int offset(int axis, int start, int subLength, int n) {
+  private int offset(int axis, int start, int subLength, int n, NetworkLayer.Workspace ws) {
     if (last == null) {
       return start;
     }
-    ConvTransposeSpec s = last.spec();
-    int subBegin = s.plan(subLength, subLength).crop().begin(axis);
-    int fullBegin = s.plan(n, n).crop().begin(axis);
-    return start * s.stride().get(axis) + fullBegin - subBegin;
+    int subBegin = cropBegin(axis, subLength, ws);
+    return start * last.spec().stride().get(axis) + cropBegin(axis, n, ws) - subBegin;
   }
 }

@@ -2,6 +2,7 @@ package dev.upsampler.engine;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -13,8 +14,18 @@ import jdk.incubator.vector.VectorSpecies;
  * vectors at a time so that each weight vector is loaded once per four FMAs.
  */
 final class VectorRowKernel implements RowKernel {
-  private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+  /** A static final species is a constant to C2, which then keeps vectors in registers. */
+  private static final VectorSpecies<Float> S = species(VectorSupport.requestedBits());
   private static final int L = S.length();
+
+  /**
+   * The widest species the CPU has ({@code FloatVector.SPECIES_PREFERRED}), capped at {@code
+   * bits}: a width the CPU lacks would run as slow per-lane Java code.
+   */
+  static VectorSpecies<Float> species(int bits) {
+    int max = FloatVector.SPECIES_PREFERRED.vectorBitSize();
+    return VectorSpecies.of(float.class, VectorShape.forBitSize(Math.min(bits, max)));
+  }
 
   @Override
   public void taps(float[] src, int[] srcOff, float[] w, int[] wOff, int taps, int period,
@@ -248,6 +259,8 @@ final class VectorRowKernel implements RowKernel {
 
   @Override
   public String description() {
-    return "SIMD (Vector API, " + S.vectorBitSize() + "-bit, " + L + " floats)";
+    int max = FloatVector.SPECIES_PREFERRED.vectorBitSize();
+    return "SIMD (Vector API, " + S.vectorBitSize() + "-bit, " + L + " floats"
+        + (max > S.vectorBitSize() ? " of the CPU's " + max + "-bit" : "") + ")";
   }
 }
