@@ -208,31 +208,16 @@ public sealed interface NetworkLayer
 
   /** Per-thread scratch, grown on demand and reused. */
   final class Workspace {
-    /**
-     * Plans remembered. A frame's tiles have at most three lengths per axis (first, interior,
-     * last): up to 9 tile sizes, 3 + 3 square ones for crops along one axis, and the frame's 2.
-     */
-    private static final int PLANS = 32;
-
     private float[] cols = new float[0];
     private float[] weights = new float[0];
     private final float[][] activations = {new float[0], new float[0], new float[0]};
-    private final ConvTransposePlan[] plans = new ConvTransposePlan[PLANS];
-    private int nextPlan;
+    private final PlanCache plans = new PlanCache();
 
     public Workspace() {}
 
     /** {@code spec.plan(h, w)}, remembered: tiles of a frame repeat a few sizes. */
     ConvTransposePlan plan(ConvTransposeSpec spec, int h, int w) {
-      for (ConvTransposePlan p : plans) {
-        if (p != null && p.spec() == spec && p.inH() == h && p.inW() == w) {
-          return p;
-        }
-      }
-      ConvTransposePlan p = spec.plan(h, w);
-      plans[nextPlan] = p;
-      nextPlan = (nextPlan + 1) % PLANS;
-      return p;
+      return plans.plan(spec, h, w);
     }
 
     float[] cols(int size) {

@@ -42,6 +42,23 @@ interface RowKernel {
       float[] z, int zOff, int zStride, int len);
 
   /**
+   * Direct convolution on flat planes: one long sum of shifted copies of the input per output
+   * row, with bias and an optional PReLU in the store. For r in [0, rows), j in [0, len):
+   *
+   * <pre>
+   *   acc = 0; for t in [0, taps): acc = fma(w[t*rows + r], x[xOff + tapOff[t] + j], acc)
+   *   v = acc + bias[r]
+   *   if slopes != null: v = max(v, 0) + slopes[r] * min(v, 0)
+   *   z[zOff + r*zStride + j] = v
+   * </pre>
+   *
+   * The sum runs over the taps in order, as {@link #gemm} runs over its channels, so a
+   * convolution computed either way gives the same bits.
+   */
+  void conv(float[] w, int rows, float[] x, int xOff, int[] tapOff, int taps, float[] bias,
+      float[] slopes, float[] z, int zOff, int zStride, int len);
+
+  /**
    * Dot products of row pairs, added to {@code c}: for i in [0, rowsA), j in [0, rowsB):
    *
    * <pre>

@@ -30,6 +30,32 @@ final class ScalarRowKernel implements RowKernel {
   }
 
   @Override
+  public void conv(float[] w, int rows, float[] x, int xOff, int[] tapOff, int taps,
+      float[] bias, float[] slopes, float[] z, int zOff, int zStride, int len) {
+    convRange(w, rows, 0, rows, x, xOff, tapOff, taps, bias, slopes, z, zOff, zStride, 0, len);
+  }
+
+  /** Rows [r0, r1) and elements [j0, j1) of {@link #conv}: also the SIMD kernel's edges. */
+  static void convRange(float[] w, int rows, int r0, int r1, float[] x, int xOff, int[] tapOff,
+      int taps, float[] bias, float[] slopes, float[] z, int zOff, int zStride, int j0, int j1) {
+    for (int r = r0; r < r1; r++) {
+      float b = bias[r];
+      for (int j = j0; j < j1; j++) {
+        float acc = 0f;
+        for (int t = 0; t < taps; t++) {
+          acc = Math.fma(w[t * rows + r], x[xOff + tapOff[t] + j], acc);
+        }
+        z[zOff + r * zStride + j] = activate(acc + b, slopes, r);
+      }
+    }
+  }
+
+  /** PReLU as {@code max(v, 0) + a * min(v, 0)}: the form the SIMD kernel computes. */
+  static float activate(float v, float[] slopes, int r) {
+    return slopes == null ? v : Math.max(v, 0f) + slopes[r] * Math.min(v, 0f);
+  }
+
+  @Override
   public void dots(float[] a, int aOff, int aStride, int rowsA, float[] b, int bOff,
       int bStride, int rowsB, int len, float[] c, int cOff, int cStride) {
     dotsRange(a, aOff, aStride, rowsA, b, bOff, bStride, rowsB, 0, len, c, cOff, cStride);

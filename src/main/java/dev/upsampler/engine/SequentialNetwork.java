@@ -24,8 +24,16 @@ public final class SequentialNetwork {
   /** Global residual: this interpolation of the input is added to the output (or null). */
   private final Interpolation skip;
   private final ConvTranspose skipLayer;
+  /** The layers by direct convolution (how tiles are served), or null where that form lacks. */
+  private final DirectNetwork direct;
   /** Per-thread scratch, pooled (an ArrayDeque: a linked queue allocates a node per add). */
-  private final ArrayDeque<NetworkLayer.Workspace> workspaces = new ArrayDeque<>();
+  private final ArrayDeque<Scratch> scratch = new ArrayDeque<>();
+
+  /** One thread's scratch for a tile: either form's. */
+  private static final class Scratch {
+    final NetworkLayer.Workspace layers = new NetworkLayer.Workspace();
+    final DirectNetwork.Workspace direct = new DirectNetwork.Workspace();
+  }
   private final ConcurrentLinkedQueue<Tensor> skipBuffers = new ConcurrentLinkedQueue<>();
 
   public SequentialNetwork(List<NetworkLayer> layers) {
@@ -58,6 +66,7 @@ public final class SequentialNetwork {
       }
     }
     this.reach = r;
+    this.direct = DirectNetwork.of(this.layers, VectorSupport.kernel());
     this.last = this.layers.get(this.layers.size() - 1) instanceof NetworkLayer.ConvTranspose2d t
         ? t : null;
     this.skip = skip;
@@ -172,12 +181,12 @@ public final class SequentialNetwork {
     int tiles = rows * cols;
     long work = macsPerPixel() * tile * tile;
     par.forEach(in.n() * tiles, work, t -> {
-      NetworkLayer.Workspace ws;
-      synchronized (workspaces) {
-        ws = workspaces.poll();
+      Scratch ws;
+      synchronized (scratch) {
+        ws = scratch.poll();
       }
       if (ws == null) {
-        ws = new NetworkLayer.Workspace();
+        ws = new Scratch();
       }
       try {
         int b = t / tiles;
@@ -186,8 +195,8 @@ public final class SequentialNetwork {
         runTile(in, out, b, r * stepY, Math.min(o[0], (r + 1) * stepY), c * stepX,
             Math.min(o[1], (c + 1) * stepX), range, ws);
       } finally {
-        synchronized (workspaces) {
-          workspaces.push(ws);
+        synchronized (scratch) {
+          scratch.push(ws);
         }
       }
     });
@@ -219,11 +228,19 @@ public final class SequentialNetwork {
 
   /** Output rows [oy0, oy1) and columns [ox0, ox1) of image {@code b}. */
   private void runTile(Tensor in, Tensor out, int b, int oy0, int oy1, int ox0, int ox1,
-      float range, NetworkLayer.Workspace ws) {
+      float range, Scratch scratch) {
+    NetworkLayer.Workspace ws = scratch.layers;
     int y0 = inputFrom(0, oy0, in.h(), ws);
     int x0 = inputFrom(1, ox0, in.w(), ws);
     int h = inputTo(0, oy1, in.h(), ws) - y0;
     int w = inputTo(1, ox1, in.w(), ws) - x0;
+    int offY = offset(0, y0, h, in.h(), ws);
+    int offX = offset(1, x0, w, in.w(), ws);
+    if (direct != null) {
+      runDirect(in, out, b, oy0, oy1, ox0, ox1, range, scratch.direct, y0, x0, h, w, offY,
+          offX);
+      return;
+    }
     int inC = inChannels();
     float[] x = ws.activation(2, inC * h * w);
     float inv = 1f / range;
@@ -242,13 +259,39 @@ public final class SequentialNetwork {
       subH = sub.outH();
       subW = sub.outW();
     }
-    int offY = offset(0, y0, h, in.h(), ws);
-    int offX = offset(1, x0, w, in.w(), ws);
     for (int c = 0; c < outChannels(); c++) {
       for (int oy = oy0; oy < oy1; oy++) {
         int row = (c * subH + oy - offY) * subW - offX;
         for (int ox = ox0; ox < ox1; ox++) {
           out.set(b, c, oy, ox, y[row + ox] * range);
+        }
+      }
+    }
+  }
+
+  /** {@link #runTile} by direct convolution: the tile's input is at (y0, x0), h x w. */
+  private void runDirect(Tensor in, Tensor out, int b, int oy0, int oy1, int ox0, int ox1,
+      float range, DirectNetwork.Workspace ws, int y0, int x0, int h, int w, int offY,
+      int offX) {
+    int inC = inChannels();
+    float[] x = direct.input(ws, h, w);
+    int plane = ws.plane();
+    float inv = 1f / range;
+    for (int c = 0; c < inC; c++) {
+      for (int y = 0; y < h; y++) {
+        int row = c * plane + ws.at(y, 0);
+        for (int xx = 0; xx < w; xx++) {
+          x[row + xx] = in.get(b, c, y0 + y, x0 + xx) * inv;
+        }
+      }
+    }
+    float[] z = direct.run(ws, inC);
+    for (int c = 0; c < outChannels(); c++) {
+      for (int oy = oy0; oy < oy1; oy++) {
+        for (int ox = ox0; ox < ox1; ox++) {
+          float v = last == null ? z[c * plane + ws.at(oy - offY, ox - offX)]
+              : direct.outputValue(ws, z, c, oy - offY, ox - offX);
+          out.set(b, c, oy, ox, v * range);
         }
       }
     }

@@ -19,7 +19,8 @@ import java.util.Vector;
  * An 8-bit interleaved image whose rows are computed on demand, a strip of {@code stripRows} at a
  * time, and forgotten when the next strip is needed: ImageIO's PNG writer pulls rows through
  * {@link #getData(Rectangle)}, so an output far larger than the heap can be encoded with memory
- * for one strip. Only row-wise access is supported: {@link #getData()} and tiles are refused.
+ * for one strip. Its tiles are the strips; {@link #getData()}, the whole image at once, is
+ * refused.
  */
 public final class StripedImage implements RenderedImage {
 
@@ -76,9 +77,15 @@ public final class StripedImage implements RenderedImage {
     throw new UnsupportedOperationException("a striped image is read row by row");
   }
 
+  /** One strip: JDK 25's PNG writer reads the tiles of an image in one tile column. */
   @Override
   public Raster getTile(int tileX, int tileY) {
-    throw new UnsupportedOperationException("a striped image is read row by row");
+    if (tileX != 0 || tileY < 0 || tileY >= getNumYTiles()) {
+      throw new IndexOutOfBoundsException("tile (" + tileX + ", " + tileY + ") of a "
+          + getNumYTiles() + "-strip image");
+    }
+    int y = tileY * stripRows;
+    return getData(new Rectangle(0, y, width, Math.min(stripRows, height - y)));
   }
 
   @Override
@@ -96,7 +103,7 @@ public final class StripedImage implements RenderedImage {
     for (int i = 0; i < channels; i++) {
       offsets[i] = i;
     }
-    return new PixelInterleavedSampleModel(DataBuffer.TYPE_BYTE, width, 1, channels,
+    return new PixelInterleavedSampleModel(DataBuffer.TYPE_BYTE, width, stripRows, channels,
         width * channels, offsets);
   }
 
@@ -147,7 +154,7 @@ public final class StripedImage implements RenderedImage {
 
   @Override
   public int getNumYTiles() {
-    return 1;
+    return (height + stripRows - 1) / stripRows;
   }
 
   @Override
@@ -167,7 +174,7 @@ public final class StripedImage implements RenderedImage {
 
   @Override
   public int getTileHeight() {
-    return height;
+    return stripRows;
   }
 
   @Override
