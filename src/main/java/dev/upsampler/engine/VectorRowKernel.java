@@ -197,7 +197,10 @@ final class VectorRowKernel implements RowKernel {
           acc = FloatVector.fromArray(S, x, xOff + tapOff[t] + j)
               .fma(FloatVector.broadcast(S, w[t * rows + r]), acc);
         }
-        store(acc, bias[r], slopes, r, z, zOff + r * zStride + j);
+        acc.add(bias[r]).intoArray(z, zOff + r * zStride + j);
+        if (slopes != null) {
+          activate(z, zOff + r * zStride + j, 1, slopes[r]);
+        }
       }
     }
     ScalarRowKernel.convRange(w, rows, 0, rows, x, xOff, tapOff, taps, bias, slopes, z, zOff,
@@ -246,32 +249,36 @@ final class VectorRowKernel implements RowKernel {
       a32 = x2v.fma(wv, a32);
     }
     int z1 = z0 + r * zStride;
-    store(a00, bias[r], slopes, r, z, z1);
-    store(a01, bias[r], slopes, r, z, z1 + L);
-    store(a02, bias[r], slopes, r, z, z1 + 2 * L);
-    z1 += zStride;
-    store(a10, bias[r + 1], slopes, r + 1, z, z1);
-    store(a11, bias[r + 1], slopes, r + 1, z, z1 + L);
-    store(a12, bias[r + 1], slopes, r + 1, z, z1 + 2 * L);
-    z1 += zStride;
-    store(a20, bias[r + 2], slopes, r + 2, z, z1);
-    store(a21, bias[r + 2], slopes, r + 2, z, z1 + L);
-    store(a22, bias[r + 2], slopes, r + 2, z, z1 + 2 * L);
-    z1 += zStride;
-    store(a30, bias[r + 3], slopes, r + 3, z, z1);
-    store(a31, bias[r + 3], slopes, r + 3, z, z1 + L);
-    store(a32, bias[r + 3], slopes, r + 3, z, z1 + 2 * L);
+    a00.add(bias[r]).intoArray(z, z1);
+    a01.add(bias[r]).intoArray(z, z1 + L);
+    a02.add(bias[r]).intoArray(z, z1 + 2 * L);
+    a10.add(bias[r + 1]).intoArray(z, z1 + zStride);
+    a11.add(bias[r + 1]).intoArray(z, z1 + zStride + L);
+    a12.add(bias[r + 1]).intoArray(z, z1 + zStride + 2 * L);
+    a20.add(bias[r + 2]).intoArray(z, z1 + 2 * zStride);
+    a21.add(bias[r + 2]).intoArray(z, z1 + 2 * zStride + L);
+    a22.add(bias[r + 2]).intoArray(z, z1 + 2 * zStride + 2 * L);
+    a30.add(bias[r + 3]).intoArray(z, z1 + 3 * zStride);
+    a31.add(bias[r + 3]).intoArray(z, z1 + 3 * zStride + L);
+    a32.add(bias[r + 3]).intoArray(z, z1 + 3 * zStride + 2 * L);
+    if (slopes != null) {
+      for (int i = 0; i < 4; i++) {
+        activate(z, z1 + i * zStride, 3, slopes[r + i]);
+      }
+    }
   }
 
-  /** {@code acc + bias}, then PReLU as {@link ScalarRowKernel#activate} computes it. */
-  private static void store(FloatVector acc, float bias, float[] slopes, int r, float[] z,
-      int at) {
-    FloatVector v = acc.add(bias);
-    if (slopes != null) {
-      FloatVector zero = FloatVector.zero(S);
-      v = v.max(zero).add(v.min(zero).mul(slopes[r]));
+  /**
+   * PReLU in place on {@code vectors} vectors at {@code at}, as {@link
+   * ScalarRowKernel#activate} computes it. Vectors are never passed to or returned from helper
+   * methods: a call C2 declines to inline (its budget runs out in big kernels) boxes them.
+   */
+  private static void activate(float[] z, int at, int vectors, float slope) {
+    FloatVector zero = FloatVector.zero(S);
+    for (int k = 0; k < vectors; k++) {
+      FloatVector v = FloatVector.fromArray(S, z, at + k * L);
+      v.max(zero).add(v.min(zero).mul(slope)).intoArray(z, at + k * L);
     }
-    v.intoArray(z, at);
   }
 
   @Override
