@@ -127,6 +127,12 @@ public final class SequentialNetwork {
     return s;
   }
 
+  /** How tiles are computed, for logs and {@code --verbose}. */
+  public String pathDescription() {
+    return (direct != null ? "tiles by direct convolution, " : "tiles by im2col + GEMM, ")
+        + VectorSupport.description();
+  }
+
   /** Multiply-adds per input pixel (for progress and throughput reports). */
   public long macsPerPixel() {
     long macs = 0;

@@ -92,8 +92,8 @@ public final class UpscaleKernel {
   public String pathDescription() {
     if (network != null) {
       return "network of " + network.layers().size() + " layers ("
-          + network.macsPerPixel() + " multiply-adds per input pixel), tiled GEMM, "
-          + dev.upsampler.engine.VectorSupport.description();
+          + network.macsPerPixel() + " multiply-adds per input pixel), "
+          + network.pathDescription();
     }
     return layer(1).pathDescription();
   }
