@@ -75,8 +75,21 @@ final class CompareCommand extends BaseCommand {
     int cy = (h - chh) / 2;
     if (cropAt != null) {
       String[] p = cropAt.split(",");
-      cx = Math.max(0, Math.min(w - cw, Integer.parseInt(p[0].trim())));
-      cy = Math.max(0, Math.min(h - chh, Integer.parseInt(p[1].trim())));
+      int x;
+      int y;
+      try {
+        x = Integer.parseInt(p[0].trim());
+        y = p.length == 2 ? Integer.parseInt(p[1].trim()) : -1;
+      } catch (NumberFormatException e) {
+        x = -1;
+        y = -1;
+      }
+      if (p.length != 2 || x < 0 || y < 0 || x >= w || y >= h) {
+        throw usage("--crop-at " + cropAt + " is not a point X,Y of the " + w + "x" + h
+            + " output");
+      }
+      cx = Math.min(w - cw, x);
+      cy = Math.min(h - chh, y);
     }
     int gap = 8;
     BufferedImage canvas = new BufferedImage(2 * w + gap, 2 * (h + LABEL) + gap,

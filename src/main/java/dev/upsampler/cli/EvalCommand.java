@@ -64,6 +64,7 @@ final class EvalCommand extends BaseCommand {
     if (baseline == (candidate != null)) {
       throw usage("give either --candidate SR or --bicubic-baseline");
     }
+    image.validate();
     List<Path> refs = list(reference);
     List<double[]> rows = new ArrayList<>();
     try (Parallelism par = Parallelism.newPool(image.threads)) {

@@ -6,7 +6,10 @@ import dev.upsampler.image.UpscaleKernel;
 import dev.upsampler.io.ImageCodecs;
 import dev.upsampler.io.KernelFiles;
 import java.io.IOException;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** Kernel, scale and colour options shared by upscale, eval and compare. */
 final class ImageOptions {
@@ -35,16 +38,43 @@ final class ImageOptions {
           + " 256 Mpx).")
   long maxPixels = ImageCodecs.DEFAULT_MAX_PIXELS;
 
+  @Spec(Spec.Target.MIXEE)
+  CommandSpec spec;
+
+  /** A bad option value: exit status 2, as picocli's own parse errors. */
+  private CommandLine.ParameterException usage(String message) {
+    return new CommandLine.ParameterException(spec.commandLine(), message);
+  }
+
   /** The scale as (y, x); null when not given. */
   Size2 scaleYx() {
     if (scale == null) {
       return null;
     }
-    Size2 xy = Size2.parse(scale);
-    return new Size2(xy.w(), xy.h());
+    try {
+      Size2 s = Size2.parseScaleXy(scale);
+      if (s.h() < 1 || s.w() < 1 || s.h() > 8 || s.w() > 8) {
+        throw usage("--scale must be 1..8 on each axis, got " + scale);
+      }
+      return s;
+    } catch (IllegalArgumentException e) {
+      throw usage("--" + e.getMessage());
+    }
+  }
+
+  /** Checks the numeric options a command is about to use. */
+  void validate() {
+    if (threads < 1) {
+      throw usage("--threads must be >= 1, got " + threads);
+    }
+    if (maxPixels < 1) {
+      throw usage("--max-pixels must be >= 1, got " + maxPixels);
+    }
+    scaleYx();
   }
 
   UpscaleKernel kernel() throws IOException {
+    validate();
     Size2 s = scaleYx();
     boolean file = kernel.trim().toLowerCase(java.util.Locale.ROOT).endsWith(".npy");
     return KernelFiles.resolve(kernel, s == null && !file ? Size2.square(2) : s);

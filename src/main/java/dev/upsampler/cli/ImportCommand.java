@@ -16,10 +16,11 @@ import picocli.CommandLine.Option;
 @Command(
     name = "import",
     description = {
-      "Turns FSRCNN-style weights trained elsewhere (convolutions, PReLUs, a transposed"
-          + " convolution last) into a model file (OUT.json + OUT.npz) for upscale --kernel"
-          + " model:OUT.json, eval and the Flink job. The weights come as a NumPy .npz in layer"
-          + " order:",
+      "Turns an FSRCNN-style network trained in PyTorch or TensorFlow into a model file.",
+      "",
+      "The network: convolutions, PReLUs, a transposed convolution last. The model file"
+          + " (OUT.json + OUT.npz) serves upscale --kernel model:OUT.json, eval and the Flink"
+          + " job. The weights come as a NumPy .npz in layer order:",
       "  PyTorch:    np.savez(\"w.npz\", **{k: v.detach().numpy() for k, v in"
           + " model.state_dict().items()})",
       "  TensorFlow: np.savez(\"w.npz\", **{v.name: v.numpy() for v in model.weights})",

@@ -29,9 +29,16 @@ final class JobOverrides {
       + " live source would deliver them.")
   Boolean realtime;
 
-  /** The settings given, keyed as in the YAML file. */
+  @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Any job-definition setting,"
+      + " keyed as in the YAML file (repeatable; validated like the file), e.g. --set format=jpg.")
+  Map<String, String> set;
+
+  /** The settings given, keyed as in the YAML file; the named flags win over --set. */
   Map<String, String> asMap() {
     Map<String, String> m = new LinkedHashMap<>();
+    if (set != null) {
+      m.putAll(set);
+    }
     put(m, "input", input);
     put(m, "output", output);
     put(m, "kernel", kernel);

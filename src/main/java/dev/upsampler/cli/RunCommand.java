@@ -86,8 +86,9 @@ final class RunCommand extends BaseCommand {
     }
     JobExecutionResult result = done.get();
     Map<String, Object> acc = result.getAllAccumulatorResults();
-    long written = count(acc, UpscaleFunction.WRITTEN);
-    long rejected = count(acc, UpscaleFunction.REJECTED);
+    long notWritten = count(acc, ReorderFunction.NOT_WRITTEN);
+    long written = count(acc, UpscaleFunction.WRITTEN) - notWritten;
+    long rejected = count(acc, UpscaleFunction.REJECTED) + notWritten;
     long dropped = count(acc, UpscaleFunction.DROPPED);
     double secs = (System.nanoTime() - start) / 1e9;
     out().printf(Locale.ROOT, "done in %.1f s: %d frames written to %s, %d rejected%s,"

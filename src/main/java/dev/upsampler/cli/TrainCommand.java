@@ -99,12 +99,19 @@ final class TrainCommand extends BaseCommand {
       description = "Where the model goes: OUT.npy (single) or OUT.json (fsrcnn).")
   Path out;
 
-  @Option(names = "--epochs", defaultValue = "40", description = "Default ${DEFAULT-VALUE}.")
-  int epochs;
+  @Option(names = "--epochs", paramLabel = "N", description = "Epochs at most (default 40;"
+      + " with --minutes, none: the time budget rules).")
+  Integer epochs;
 
   @Option(names = "--minutes", defaultValue = "0", paramLabel = "M",
-      description = "Time budget; training stops at whichever of this and --epochs comes first.")
+      description = "Time budget; training stops at whichever of this and --epochs (when given)"
+          + " comes first.")
   double minutes;
+
+  /** Epochs to run: as given, else unbounded under a time budget, else 40. */
+  int epochLimit() {
+    return epochs != null ? epochs : minutes > 0 ? Integer.MAX_VALUE / 2 : 40;
+  }
 
   @Option(names = "--steps-per-epoch", defaultValue = "100") int stepsPerEpoch;
   @Option(names = "--batch", defaultValue = "16") int batch;
@@ -206,7 +213,8 @@ final class TrainCommand extends BaseCommand {
     } else {
       t = new SingleLayerTrainer(s, resume && checkpoint == null && Files.exists(out)
           ? KernelFiles.load(out, s).layer(1).weights() : null, patch, batch, rate);
-      what = "a single " + ((SingleLayerTrainer) t).spec().kernel() + " layer x" + scale;
+      Size2 k = ((SingleLayerTrainer) t).spec().kernel();
+      what = "a single " + k.w() + "x" + k.h() + " transposed-convolution layer x" + scale;
     }
     int firstEpoch = 1;
     double best = Double.NEGATIVE_INFINITY;
@@ -260,14 +268,15 @@ final class TrainCommand extends BaseCommand {
         double initial = t.validationGain(val, par);
         out().printf(Locale.ROOT, "start: validation %+.3f dB over bicubic%n", initial);
       }
-      for (int e = firstEpoch; e < firstEpoch + epochs && !stop.get(); e++) {
+      int epochLimit = epochLimit();
+      for (int e = firstEpoch; e < firstEpoch + epochLimit && !stop.get(); e++) {
         double lossSum = 0;
         long t0 = System.nanoTime();
         int steps = 0;
         for (; steps < stepsPerEpoch && !stop.get() && !overBudget(start); steps++) {
           if (cosine) {
             double progress = minutes > 0 ? (System.nanoTime() - start) / 60e9 / minutes
-                : (e - firstEpoch + (double) steps / stepsPerEpoch) / epochs;
+                : (e - firstEpoch + (double) steps / stepsPerEpoch) / epochLimit;
             t.learningRate((float) (rate * 0.5 * (1 + Math.cos(Math.PI * Math.min(1,
                 progress)))));
           }

@@ -45,8 +45,9 @@ final class UpscaleCommand extends BaseCommand {
 
   @Mixin ImageOptions image;
 
-  @Option(names = "--format", paramLabel = "png|jpg",
-      description = "Output format (default: by the output name; png in directories).")
+  @Option(names = "--format", paramLabel = "png|jpg|bmp",
+      description = "Output format (default: the output name's; in directories, each"
+          + " input's).")
   String format;
 
   @Option(names = "--quality", paramLabel = "Q", defaultValue = "0.92",
@@ -62,6 +63,9 @@ final class UpscaleCommand extends BaseCommand {
 
   @Override
   public Integer call() throws IOException {
+    if (!(quality > 0 && quality <= 1)) {
+      throw usage("--quality must be in (0, 1] (JPEG quality, default 0.92), got " + quality);
+    }
     UpscaleKernel kernel = image.kernel();
     if (kernel.warning() != null) {
       err().println("upsampler upscale: warning: " + kernel.warning());
@@ -82,10 +86,27 @@ final class UpscaleCommand extends BaseCommand {
     }
   }
 
+  /** The format {@code out} is written in: the one its name says, which --format must match. */
+  private String outputFormat(Path out) {
+    String byName = ImageCodecs.formatOfName(out);
+    if (byName == null) {
+      throw usage("--output " + out + ": its extension names no format this tool writes;"
+          + " name it .png, .jpg, .jpeg or .bmp");
+    }
+    if (format != null && !ImageCodecs.formatFor(out, format).equals(byName)) {
+      throw usage("--format " + format + " contradicts the output name " + out);
+    }
+    return byName;
+  }
+
   private void upscaleFile(Upscaler upscaler, Path in, Path out) throws IOException {
+    String fmt = outputFormat(out);
+    if (Files.exists(out) && Files.isSameFile(in, out)) {
+      throw new InvalidInputException(out, "is the input itself; choose another output name");
+    }
     Frame f = ImageCodecs.read(in, image.maxPixels);
     int[] size = upscaler.outputSize(f.width(), f.height());
-    boolean png = ImageCodecs.formatFor(out, format).equals("png");
+    boolean png = fmt.equals("png");
     boolean big = (long) size[0] * size[1] > STREAM_ABOVE_MPX * 1_000_000L;
     if (png && upscaler.canStream(f) && (tile != null || big)) {
       int rows = tile != null ? tile : 64;
@@ -98,7 +119,7 @@ final class UpscaleCommand extends BaseCommand {
       return;
     }
     Frame up = upscaler.apply(f);
-    ImageCodecs.write(up, out, format, quality);
+    ImageCodecs.write(up, out, fmt, quality);
   }
 
   private int upscaleDirectory(Upscaler upscaler) throws IOException {

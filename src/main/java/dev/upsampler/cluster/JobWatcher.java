@@ -1,6 +1,7 @@
 package dev.upsampler.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.upsampler.flink.ReorderFunction;
 import dev.upsampler.flink.UpscaleFunction;
 import java.io.IOException;
 import java.time.Duration;
@@ -55,8 +56,9 @@ public final class JobWatcher {
 
   /** "N written, M rejected, R restarts" from the job's accumulators and metrics. */
   public static String counters(JobOutcome o) {
-    return o.counter(UpscaleFunction.WRITTEN) + " frames written, "
-        + o.counter(UpscaleFunction.REJECTED)
+    long notWritten = o.counter(ReorderFunction.NOT_WRITTEN);
+    return (o.counter(UpscaleFunction.WRITTEN) - notWritten) + " frames written, "
+        + (o.counter(UpscaleFunction.REJECTED) + notWritten)
         + " rejected" + (o.restarts() > 0 ? ", " + o.restarts() + " restart(s)" : "");
   }
 }

@@ -29,6 +29,26 @@ public record Size2(int h, int w) {
         "expected an integer or two comma-separated integers (H,W), got '" + text + "'");
   }
 
+  /**
+   * Parses a scale as users write it, {@code "3"} or {@code "SX,SY"} (x first, as in "3,2" for
+   * three times wider and twice taller), and returns it as (y, x) like every other size here.
+   */
+  public static Size2 parseScaleXy(String text) {
+    String[] parts = text.trim().split("\\s*,\\s*");
+    try {
+      if (parts.length == 1) {
+        return square(Integer.parseInt(parts[0]));
+      }
+      if (parts.length == 2) {
+        return new Size2(Integer.parseInt(parts[1]), Integer.parseInt(parts[0]));
+      }
+    } catch (NumberFormatException e) {
+      // fall through to the message below
+    }
+    throw new IllegalArgumentException("scale: expected an integer S or two comma-separated"
+        + " integers SX,SY (x scale, then y scale), got '" + text + "'");
+  }
+
   /** The value on axis 0 (height) or 1 (width). */
   public int get(int axis) {
     return axis == 0 ? h : w;

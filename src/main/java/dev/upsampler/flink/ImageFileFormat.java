@@ -20,9 +20,44 @@ import org.apache.flink.core.fs.Path;
 public final class ImageFileFormat implements BulkFormat<FrameRecord, FileSourceSplit> {
   private static final long serialVersionUID = 1L;
   private final long maxFileBytes;
+  /** The job's input (a directory or one file), as a path without a trailing slash. */
+  private final String root;
 
-  public ImageFileFormat(long maxFileBytes) {
+  /**
+   * @param input the job's input: a file's stream is "" (written at the output's top), a file
+   *     under a directory gets the directory's name and its path below it, as {@code cp -r DIR
+   *     OUT} and {@code rsync -r DIR OUT} lay them out
+   */
+  public ImageFileFormat(long maxFileBytes, String input) {
     this.maxFileBytes = maxFileBytes;
+    Path in = new Path(input);
+    if (in.toUri().getScheme() == null) { // a local path, maybe relative, as FileSource sees it
+      in = Path.fromLocalFile(java.nio.file.Path.of(input).toAbsolutePath().normalize().toFile());
+    }
+    String p = in.toUri().getPath().replaceAll("/+$", "");
+    this.root = p.isEmpty() ? "/" : p;
+  }
+
+  /**
+   * The stream (output sub-directory) of {@code file}: its directory relative to the input's
+   * parent, so that no two inputs share an output path ({@code in/a/same/p.png} and {@code
+   * in/b/same/p.png} become {@code in/a/same} and {@code in/b/same}).
+   */
+  static String streamOf(String root, Path file) {
+    String path = file.toUri().getPath();
+    if (path.equals(root) || path.replaceAll("/+$", "").equals(root)) {
+      return ""; // the input is this one file
+    }
+    String rootName = root.substring(root.lastIndexOf('/') + 1);
+    String dir = path.substring(0, Math.max(0, path.lastIndexOf('/')));
+    if (dir.equals(root)) {
+      return rootName;
+    }
+    if (dir.startsWith(root + "/")) {
+      return rootName + dir.substring(root.length());
+    }
+    Path parent = file.getParent(); // not under the root (cannot happen with FileSource)
+    return parent == null ? "" : parent.getName();
   }
 
   @Override
@@ -81,8 +116,7 @@ public final class ImageFileFormat implements BulkFormat<FrameRecord, FileSource
       FrameRecord r = new FrameRecord();
       r.sourceName = path.getName();
       r.outputName = path.getName();
-      Path parent = path.getParent();
-      r.streamId = parent == null ? "" : parent.getName();
+      r.streamId = streamOf(root, path);
       r.sequence = sequenceOf(path.getName());
       r.ingestMillis = System.currentTimeMillis();
       if (split.fileSize() > maxFileBytes) {

@@ -26,7 +26,7 @@ import java.util.Set;
  * kernel: bicubic              # nearest, bilinear, bicubic, lanczos3, fcn, identity, or a .npy
  * scale: 2                     # or "SX,SY"
  * color: rgb                   # or y
- * format: png                  # or jpg (default: keep the input's)
+ * format: png                  # jpg or bmp (default: keep the input's)
  * quality: 0.92                # JPEG
  * parallelism: 2
  * threads: 1                   # engine threads per subtask
@@ -198,7 +198,6 @@ public record JobDefinition(
 
   /** The scale as (y, x). */
   public Size2 scaleYx() {
-    Size2 xy = Size2.parse(scale);
-    return new Size2(xy.w(), xy.h());
+    return Size2.parseScaleXy(scale);
   }
 }

@@ -2,6 +2,7 @@ package dev.upsampler.flink;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -10,6 +11,7 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
 
 /**
  * Puts the frames of each stream (the key) back in sequence order after parallel upscaling. The
@@ -43,6 +45,15 @@ public class ReorderFunction extends KeyedProcessFunction<String, FrameRecord, F
   private transient Counter skipped;
   private transient Counter late;
   private transient LatencyRecorder latency;
+  /** Output name -> the source that claimed it, per stream (image files only), or null. */
+  private transient MapState<String, String> claimed;
+  private transient LongCounter notWritten;
+  private boolean guardNames;
+
+  /** Frames refused here because another input of the job already has their output path. */
+  public static final OutputTag<Reject> REJECTS = new OutputTag<>("name-collisions") {};
+  /** Accumulator: frames upscaled but refused before the sink (output path collisions). */
+  public static final String NOT_WRITTEN = "frames-not-written";
 
   /** Accumulator: milliseconds from source to sink per frame (a histogram by millisecond). */
   public static final String LATENCY = LatencyRecorder.LATENCY;
@@ -54,6 +65,17 @@ public class ReorderFunction extends KeyedProcessFunction<String, FrameRecord, F
     this.firstSequence = firstSequence;
   }
 
+  /**
+   * Refuses a frame whose output name another source of its stream already has ({@code a.png}
+   * and {@code a.jpg} both written as {@code a.png}, say): it goes to {@link #REJECTS} instead
+   * of overwriting the other. The claims are keyed state, so they hold across restores, and a
+   * replayed frame (the same source) is let through again.
+   */
+  public ReorderFunction guardingOutputNames() {
+    this.guardNames = true;
+    return this;
+  }
+
   @Override
   public void open(OpenContext ctx) {
     next = getRuntimeContext().getState(new ValueStateDescriptor<>("next", Long.class));
@@ -62,13 +84,19 @@ public class ReorderFunction extends KeyedProcessFunction<String, FrameRecord, F
     skipped = getRuntimeContext().getMetricGroup().addGroup("upsampler").counter("framesSkipped");
     late = getRuntimeContext().getMetricGroup().addGroup("upsampler").counter("framesLate");
     latency = new LatencyRecorder(getRuntimeContext());
+    if (guardNames) {
+      claimed = getRuntimeContext().getMapState(
+          new MapStateDescriptor<>("claimed-names", String.class, String.class));
+      notWritten = new LongCounter();
+      getRuntimeContext().addAccumulator(NOT_WRITTEN, notWritten);
+    }
   }
 
   @Override
   public void processElement(FrameRecord r, Context ctx, Collector<FrameRecord> out)
       throws Exception {
     if (r.sequence < 0) {
-      emit(r, out);
+      emit(r, out, ctx);
       return;
     }
     Long n = next.value();
@@ -78,16 +106,16 @@ public class ReorderFunction extends KeyedProcessFunction<String, FrameRecord, F
     }
     if (n != null && r.sequence < n) {
       late.inc();
-      emit(r, out);
+      emit(r, out, ctx);
       return;
     }
     pending.put(r.sequence, r);
     ctx.timerService().registerEventTimeTimer(Long.MAX_VALUE); // end of input: flush
     if (n != null) {
-      drain(out);
+      drain(out, ctx);
     }
     if (count() > maxBuffered) {
-      skipTo(smallest(), out);
+      skipTo(smallest(), out, ctx);
     } else if (!pending.isEmpty()) {
       ctx.timerService().registerProcessingTimeTimer(
           ctx.timerService().currentProcessingTime() + stallMillis);
@@ -102,11 +130,11 @@ public class ReorderFunction extends KeyedProcessFunction<String, FrameRecord, F
     }
     if (time == Long.MAX_VALUE) {
       while (!pending.isEmpty()) {
-        skipTo(smallest(), out);
+        skipTo(smallest(), out, ctx);
       }
       return;
     }
-    skipTo(smallest(), out); // stalled: start the stream, or step over a gap
+    skipTo(smallest(), out, ctx); // stalled: start the stream, or step over a gap
     if (!pending.isEmpty()) {
       ctx.timerService().registerProcessingTimeTimer(
           ctx.timerService().currentProcessingTime() + stallMillis);
@@ -114,20 +142,20 @@ public class ReorderFunction extends KeyedProcessFunction<String, FrameRecord, F
   }
 
   /** Makes {@code s} the next expected number (counting any skipped), then emits what follows. */
-  private void skipTo(long s, Collector<FrameRecord> out) throws Exception {
+  private void skipTo(long s, Collector<FrameRecord> out, Context ctx) throws Exception {
     Long n = next.value();
     if (n != null && s > n) {
       skipped.inc(s - n);
     }
     next.update(s);
-    drain(out);
+    drain(out, ctx);
   }
 
-  private void drain(Collector<FrameRecord> out) throws Exception {
+  private void drain(Collector<FrameRecord> out, Context ctx) throws Exception {
     long n = next.value();
     FrameRecord r;
     while ((r = pending.get(n)) != null) {
-      emit(r, out);
+      emit(r, out, ctx);
       pending.remove(n);
       n++;
     }
@@ -135,7 +163,19 @@ public class ReorderFunction extends KeyedProcessFunction<String, FrameRecord, F
   }
 
   /** Sends a record on, measuring how long its frame took from the source to here. */
-  private void emit(FrameRecord r, Collector<FrameRecord> out) {
+  private void emit(FrameRecord r, Collector<FrameRecord> out, Context ctx) throws Exception {
+    if (claimed != null && !r.isMarker()) {
+      String owner = claimed.get(r.outputName);
+      if (owner != null && !owner.equals(r.sourceName)) {
+        notWritten.add(1);
+        ctx.output(REJECTS, new Reject(r.streamId + "/" + r.sourceName, "its output "
+            + r.streamId + "/" + r.outputName + " is already written from " + r.streamId + "/"
+            + owner + "; rename one of the inputs (or set format: to keep the extensions apart)",
+            System.currentTimeMillis()));
+        return;
+      }
+      claimed.put(r.outputName, r.sourceName);
+    }
     latency.record(r);
     out.collect(r);
   }

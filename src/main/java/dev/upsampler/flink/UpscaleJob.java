@@ -79,6 +79,7 @@ public final class UpscaleJob {
     SingleOutputStreamOperator<FrameRecord> upscaled = in
         .process(new UpscaleFunction(def)).name("upscale " + def.kernel() + " x" + def.scale())
         .setParallelism(def.parallelism());
+    DataStream<Reject> allRejects = upscaled.getSideOutput(UpscaleFunction.REJECTS);
     if (inOrderAlready(def)) {
       // One reader and one upscaler: frames are still in order, and the whole chain runs in one
       // thread with no copy of a raw frame between operators (object reuse, see configuration).
@@ -89,15 +90,18 @@ public final class UpscaleJob {
       // frames are raw, so fewer wait in the buffer; the video sink is one writer, and the
       // ordering beside it (chained: raw frames are not shipped twice).
       int sinkParallelism = def.videoOutput() ? 1 : def.parallelism();
-      upscaled.keyBy(r -> r.streamId)
-          .process(sequences
-              ? new ReorderFunction(VIDEO_REORDER_BUFFER, VIDEO_REORDER_STALL_MILLIS, 0)
-              : new ReorderFunction(REORDER_BUFFER, REORDER_STALL_MILLIS, -1))
-          .name("reorder per stream").setParallelism(sinkParallelism)
-          .sinkTo(frames).name("write " + def.output()).setParallelism(sinkParallelism);
+      ReorderFunction reorder = sequences
+          ? new ReorderFunction(VIDEO_REORDER_BUFFER, VIDEO_REORDER_STALL_MILLIS, 0)
+          : new ReorderFunction(REORDER_BUFFER, REORDER_STALL_MILLIS, -1);
+      if (!def.videoOutput()) {
+        reorder.guardingOutputNames(); // files: no two inputs may share an output path
+      }
+      SingleOutputStreamOperator<FrameRecord> ordered = upscaled.keyBy(r -> r.streamId)
+          .process(reorder).name("reorder per stream").setParallelism(sinkParallelism);
+      ordered.sinkTo(frames).name("write " + def.output()).setParallelism(sinkParallelism);
+      allRejects = allRejects.union(ordered.getSideOutput(ReorderFunction.REJECTS));
     }
-    upscaled.getSideOutput(UpscaleFunction.REJECTS).sinkTo(rejects).name("rejects report")
-        .setParallelism(1);
+    allRejects.sinkTo(rejects).name("rejects report").setParallelism(1);
   }
 
   private static DataStream<FrameRecord> source(StreamExecutionEnvironment env,
@@ -111,7 +115,7 @@ public final class UpscaleJob {
             def.yuvFrames()),
             MediaFileFilter.videos()), WatermarkStrategy.noWatermarks(), "video: " + def.input());
       default:
-        return env.fromSource(files(def, new ImageFileFormat(MAX_FILE_BYTES),
+        return env.fromSource(files(def, new ImageFileFormat(MAX_FILE_BYTES, def.input()),
             MediaFileFilter.images()), WatermarkStrategy.noWatermarks(), "images: " + def.input());
     }
   }

@@ -93,8 +93,8 @@ public final class ImageCodecs {
         int h = reader.getHeight(0);
         if ((long) w * h > maxPixels) {
           throw new InvalidInputException(name, String.format(Locale.ROOT,
-              "header claims %dx%d = %.1f megapixels, above the limit of %.1f (--max-pixels):"
-                  + " refused before decoding", w, h, w * (double) h / 1e6, maxPixels / 1e6));
+              "header claims %dx%d = %s, above the limit of %s (--max-pixels):"
+                  + " refused before decoding", w, h, pixels((long) w * h), pixels(maxPixels)));
         }
         // Decode straight into band order (RGB, not the BGR the JDK's readers prefer), so the
         // decoder's array becomes the frame's without a second copy of the image.
@@ -273,21 +273,49 @@ public final class ImageCodecs {
     return new BufferedImage(cm, raster, false, null);
   }
 
-  /** The output format for a path: "png" or "jpg" by extension, unless given. */
+  /** A pixel count for messages: megapixels when large, exact pixels when small. */
+  static String pixels(long n) {
+    return n >= 1_000_000 ? String.format(Locale.ROOT, "%.1f megapixels", n / 1e6)
+        : n + " pixels";
+  }
+
+  /** The format an output name's extension names: png, jpg (.jpg, .jpeg) or bmp; else null. */
+  public static String formatOfName(Path path) {
+    String n = path.getFileName().toString().toLowerCase(Locale.ROOT);
+    if (n.endsWith(".png")) {
+      return "png";
+    }
+    if (n.endsWith(".jpg") || n.endsWith(".jpeg")) {
+      return "jpg";
+    }
+    return n.endsWith(".bmp") ? "bmp" : null;
+  }
+
+  /**
+   * The output format: {@code format} when given (png, jpg, jpeg or bmp), else the one the
+   * path's extension names.
+   *
+   * @throws IllegalArgumentException for an unknown format, or an extension naming none
+   */
   public static String formatFor(Path path, String format) {
     if (format != null) {
       String f = format.toLowerCase(Locale.ROOT);
-      if (!f.equals("png") && !f.equals("jpg") && !f.equals("jpeg")) {
-        throw new IllegalArgumentException("unknown output format '" + format
-            + "'; expected png or jpg");
-      }
-      return f.equals("png") ? "png" : "jpg";
+      return switch (f) {
+        case "png", "bmp" -> f;
+        case "jpg", "jpeg" -> "jpg";
+        default -> throw new IllegalArgumentException("unknown output format '" + format
+            + "'; expected png, jpg or bmp");
+      };
     }
-    String n = path.getFileName().toString().toLowerCase(Locale.ROOT);
-    return n.endsWith(".jpg") || n.endsWith(".jpeg") ? "jpg" : "png";
+    String byName = formatOfName(path);
+    if (byName == null) {
+      throw new IllegalArgumentException(path + ": its extension names no format this tool"
+          + " writes; name it .png, .jpg, .jpeg or .bmp");
+    }
+    return byName;
   }
 
-  /** The frame encoded as PNG or JPEG bytes (same rules as {@link #write}). */
+  /** The frame encoded as PNG, JPEG or BMP bytes (same rules as {@link #write}). */
   public static byte[] encode(Frame f, String format, float quality) throws IOException {
     java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
     encodeTo(f, Path.of("frame." + format), format, quality, out);
@@ -295,8 +323,8 @@ public final class ImageCodecs {
   }
 
   /**
-   * Writes a frame atomically: PNG keeps 8 or 16 bits and alpha; JPEG takes 8-bit gray or RGB
-   * ({@code quality} 0..1), so 16-bit samples are scaled to 8 bits and alpha is refused.
+   * Writes a frame atomically: PNG keeps 8 or 16 bits and alpha; JPEG and BMP take 8-bit gray or
+   * RGB (JPEG {@code quality} 0..1), so 16-bit samples are scaled to 8 bits and alpha is refused.
    */
   public static void write(Frame f, Path path, String format, float quality) throws IOException {
     AtomicFiles.write(path, stream -> encodeTo(f, path, format, quality, stream));
@@ -314,9 +342,17 @@ public final class ImageCodecs {
         out = to8Bit(f);
       }
     }
-    BufferedImage img = toImage(out);
-    ImageWriter writer = ImageIO.getImageWritersByFormatName(fmt.equals("png") ? "png" : "jpeg")
-        .next();
+    if (fmt.equals("bmp")) {
+      if (f.layout().hasAlpha()) {
+        throw new InvalidInputException(path, "BMP output here has no alpha; write PNG");
+      }
+      if (f.layout().bitsPerSample() == 16) {
+        out = to8Bit(f);
+      }
+    }
+    BufferedImage img = fmt.equals("bmp") ? standard(toImage(out)) : toImage(out);
+    ImageWriter writer = ImageIO.getImageWritersByFormatName(
+        fmt.equals("jpg") ? "jpeg" : fmt).next();
     try (ImageOutputStream ios = ImageIO.createImageOutputStream(stream)) {
       writer.setOutput(ios);
       ImageWriteParam param = writer.getDefaultWriteParam();
@@ -328,6 +364,15 @@ public final class ImageCodecs {
     } finally {
       writer.dispose();
     }
+  }
+
+  /** An 8-bit gray or RGB image as the JDK's BMP writer takes it (BGR bytes or gray bytes). */
+  private static BufferedImage standard(BufferedImage img) {
+    int type = img.getColorModel().getNumComponents() == 1 ? BufferedImage.TYPE_BYTE_GRAY
+        : BufferedImage.TYPE_3BYTE_BGR;
+    BufferedImage std = new BufferedImage(img.getWidth(), img.getHeight(), type);
+    std.getRaster().setRect(img.getRaster()); // same bands in the same order: no colour change
+    return std;
   }
 
   /**

@@ -32,6 +32,52 @@ class RunCommandTest {
   }
 
   @Test
+  void keepsPathsBelowTheInputAndNeverLetsTwoInputsShareAnOutput() throws Exception {
+    Path coll = dir.resolve("coll");
+    Path a = Files.createDirectories(coll.resolve("a/same"));
+    Path b = Files.createDirectories(coll.resolve("b/same"));
+    Path deep = Files.createDirectories(coll.resolve("sub1/sub2"));
+    Files.copy(Resources.path("photos/coffee.png"), a.resolve("p.png"));
+    Files.copy(Resources.path("photos/chelsea.png"), b.resolve("p.png"));
+    Files.copy(Resources.path("photos/chelsea.png"), deep.resolve("c.png"));
+    // Two sources with one output name once the format is fixed: one is refused, not lost.
+    Files.copy(Resources.path("photos/coffee.png"), coll.resolve("x.png"));
+    Files.copy(Resources.path("photos/chelsea.png"), coll.resolve("x.bmp.png"));
+    Files.write(coll.resolve("x.jpg"), dev.upsampler.io.ImageCodecs.encode(
+        dev.upsampler.io.ImageCodecs.read(Resources.path("photos/chelsea.png"), Long.MAX_VALUE),
+        "jpg", 0.9f));
+    Path out = dir.resolve("collout");
+    CliRun r = run("run", "jobs/images.yaml", "--input", coll.toString(), "--output",
+        out.toString(), "--scale", "2", "--kernel", "nearest", "--set", "format=png");
+    assertEquals(1, r.status(), r.out() + r.err());
+    assertTrue(r.out().contains("5 frames written to " + out + ", 1 rejected"), r.out());
+    Path top = out.resolve("coll");
+    assertTrue(Files.exists(top.resolve("a/same/p.png")), r.out());
+    assertTrue(Files.exists(top.resolve("b/same/p.png")), r.out());
+    assertTrue(Files.exists(top.resolve("sub1/sub2/c.png")), r.out());
+    assertTrue(Files.exists(top.resolve("x.png")));
+    assertTrue(Files.exists(top.resolve("x.bmp.png")));
+    // The two frames that share a directory name kept their own pixels.
+    dev.upsampler.image.Frame fa = dev.upsampler.io.ImageCodecs.read(top.resolve("a/same/p.png"),
+        Long.MAX_VALUE);
+    dev.upsampler.image.Frame fb = dev.upsampler.io.ImageCodecs.read(top.resolve("b/same/p.png"),
+        Long.MAX_VALUE);
+    assertTrue(fa.width() != fb.width() || fa.height() != fb.height(), "distinct photos");
+    String report = Files.readString(out.resolve("_rejects.jsonl"));
+    assertTrue(report.contains("is already written from coll/x."), report);
+  }
+
+  @Test
+  void aSingleFileInputLandsAtTheOutputsTop() throws IOException {
+    Path photo = Files.copy(Resources.path("photos/coffee.png"), dir.resolve("coffee.png"));
+    Path out = dir.resolve("one");
+    CliRun r = run("run", "jobs/images.yaml", "--input", photo.toString(), "--output",
+        out.toString(), "--kernel", "nearest");
+    assertEquals(0, r.status(), r.err());
+    assertTrue(Files.exists(out.resolve("coffee.png")), r.out());
+  }
+
+  @Test
   void servesTheWebUiOnLoopbackWhileRunning() throws IOException {
     int port;
     try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1,

@@ -59,7 +59,7 @@ class JobDefinitionTest {
   @CsvSource(delimiter = '|', value = {
       "kernel: sharpest          | unknown kernel 'sharpest'",
       "scale: 12                 | scale must be 1..8",
-      "scale: two                | expected an integer or two comma-separated integers",
+      "scale: two                | two comma-separated integers SX,SY",
       "input: /no/such/dir       | input /no/such/dir does not exist",
       "parallelism: 0            | parallelism and threads must be >= 1",
       "colour: rgb               | unknown setting 'colour'",

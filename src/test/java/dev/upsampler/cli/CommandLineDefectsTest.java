@@ -1,0 +1,134 @@
+package dev.upsampler.cli;
+
+import static dev.upsampler.testing.CliRun.run;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.upsampler.image.Frame;
+import dev.upsampler.io.ImageCodecs;
+import dev.upsampler.testing.CliRun;
+import dev.upsampler.testing.Resources;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * What a new user ran into on the command line: outputs whose bytes contradicted their names,
+ * an input overwritten by its own output, and options that were accepted or refused with the
+ * wrong words or exit status (2 for a usage error, 1 for bad input, as everywhere).
+ */
+class CommandLineDefectsTest {
+  @TempDir Path dir;
+
+  private Path photo() throws IOException {
+    return Files.copy(Resources.path("photos/small_coffee.png"), dir.resolve("c.png"));
+  }
+
+  @Test
+  void anOutputIsWrittenInTheFormatItsNameSaysOrRefused() throws IOException {
+    Path in = photo();
+    Frame src = ImageCodecs.read(in, Long.MAX_VALUE);
+    Path bmp = dir.resolve("c-x2.bmp");
+    CliRun r = run("upscale", "--input", in.toString(), "--output", bmp.toString(), "--kernel",
+        "nearest");
+    assertEquals(0, r.status(), r.err());
+    byte[] bytes = Files.readAllBytes(bmp);
+    assertEquals('B', bytes[0]);
+    assertEquals('M', bytes[1]);
+    Frame up = ImageCodecs.read(bmp, Long.MAX_VALUE);
+    assertEquals(2 * src.width(), up.width());
+    Frame viaPng = ImageCodecs.read(pngOf(in), Long.MAX_VALUE);
+    assertArrayEquals(viaPng.bytes(), up.bytes(), "BMP holds the same pixels");
+
+    Path gif = dir.resolve("c-x2.gif");
+    r = run("upscale", "--input", in.toString(), "--output", gif.toString());
+    assertEquals(2, r.status(), r.out());
+    assertTrue(r.err().contains("name it .png, .jpg, .jpeg or .bmp"), r.err());
+    assertFalse(Files.exists(gif));
+
+    r = run("upscale", "--input", in.toString(), "--output", dir.resolve("x.png").toString(),
+        "--format", "jpg");
+    assertEquals(2, r.status());
+    assertTrue(r.err().contains("--format jpg contradicts the output name"), r.err());
+  }
+
+  private Path pngOf(Path in) {
+    Path png = dir.resolve("ref.png");
+    assertEquals(0, run("upscale", "--input", in.toString(), "--output", png.toString(),
+        "--kernel", "nearest").status());
+    return png;
+  }
+
+  @Test
+  void aFileIsNeverItsOwnOutput() throws IOException {
+    Path in = photo();
+    byte[] before = Files.readAllBytes(in);
+    CliRun r = run("upscale", "--input", in.toString(), "--output", in.toString());
+    assertEquals(1, r.status());
+    assertTrue(r.err().contains("is the input itself"), r.err());
+    assertArrayEquals(before, Files.readAllBytes(in));
+  }
+
+  @Test
+  void badOptionValuesAreUsageErrorsThatNameTheLegalRange() throws IOException {
+    String in = photo().toString();
+    String out = dir.resolve("o.jpg").toString();
+    CliRun r = run("upscale", "--input", in, "--output", out, "--quality", "90");
+    assertEquals(2, r.status());
+    assertTrue(r.err().contains("--quality must be in (0, 1]"), r.err());
+    r = run("upscale", "--input", in, "--output", out, "--scale", "2,3,4");
+    assertEquals(2, r.status());
+    assertTrue(r.err().contains("SX,SY (x scale, then y scale)"), r.err());
+    r = run("upscale", "--input", in, "--output", out, "--threads", "0");
+    assertEquals(2, r.status());
+    assertTrue(r.err().contains("--threads must be >= 1"), r.err());
+    String big = Files.copy(Resources.path("photos/coffee.png"), dir.resolve("big.png"))
+        .toString();
+    r = run("upscale", "--input", big, "--output", out, "--max-pixels", "1000");
+    assertEquals(1, r.status());
+    assertTrue(r.err().contains("above the limit of 1000 pixels"), r.err());
+    r = run("compare", "--input", in, "--output", dir.resolve("cmp.png").toString(),
+        "--crop-at", "5000,10");
+    assertEquals(2, r.status(), r.out());
+    assertTrue(r.err().contains("--crop-at 5000,10 is not a point X,Y of the"), r.err());
+  }
+
+  @Test
+  void scaleIsXThenY() throws IOException {
+    Path in = photo();
+    Frame src = ImageCodecs.read(in, Long.MAX_VALUE);
+    Path out = dir.resolve("wide.png");
+    CliRun r = run("upscale", "--input", in.toString(), "--output", out.toString(), "--scale",
+        "3,2", "--kernel", "nearest");
+    assertEquals(0, r.status(), r.err());
+    Frame up = ImageCodecs.read(out, Long.MAX_VALUE);
+    assertEquals(3 * src.width(), up.width());
+    assertEquals(2 * src.height(), up.height());
+  }
+
+  @Test
+  void everyLineOfTheTopLevelHelpIsWhole() {
+    String help = run("--help").out().replaceAll("\\s+", " ");
+    assertTrue(help.contains(" import Turns an FSRCNN-style network trained in PyTorch or"
+        + " TensorFlow into a model file. "), help);
+  }
+
+  @Test
+  void aTimeBudgetLiftsTheEpochLimit() {
+    TrainCommand t = new TrainCommand();
+    new CommandLine(t).parseArgs("--images", "x", "--out", "m.json", "--minutes", "10");
+    assertTrue(t.epochLimit() > 1_000_000, "epochs unbounded under --minutes");
+    t = new TrainCommand();
+    new CommandLine(t).parseArgs("--images", "x", "--out", "m.json", "--minutes", "10",
+        "--epochs", "5");
+    assertEquals(5, t.epochLimit());
+    t = new TrainCommand();
+    new CommandLine(t).parseArgs("--images", "x", "--out", "m.json");
+    assertEquals(40, t.epochLimit());
+  }
+}
