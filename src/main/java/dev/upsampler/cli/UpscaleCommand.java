@@ -129,25 +129,35 @@ final class UpscaleCommand extends BaseCommand {
       throw new InvalidInputException(output, "is inside the input directory " + input
           + "; outputs would be read as inputs on the next run");
     }
+    // The Flink job's rule: recurse, skip hidden names ("." or "_" first, at any depth), keep
+    // each file's path below the input.
     List<Path> files = new ArrayList<>();
-    try (Stream<Path> s = Files.list(inDir)) {
-      s.filter(Files::isRegularFile).filter(ImageCodecs::isImageName).sorted()
-          .forEach(files::add);
+    try (Stream<Path> s = Files.walk(inDir)) {
+      s.filter(Files::isRegularFile).filter(ImageCodecs::isImageName)
+          .filter(p -> !hidden(inDir.relativize(p))).sorted().forEach(files::add);
     }
     if (files.isEmpty()) {
       throw new InvalidInputException(input, "holds no .png, .jpg, .jpeg or .bmp files");
     }
-    Files.createDirectories(outDir);
     long start = System.nanoTime();
     int failed = 0;
+    java.util.Map<Path, Path> claimed = new java.util.HashMap<>();
     for (int i = 0; i < files.size(); i++) {
       Path f = files.get(i);
+      Path rel = inDir.relativize(f);
       String name = f.getFileName().toString();
       if (format != null) {
         name = name.replaceAll("\\.[^.]+$", "") + "." + ImageCodecs.formatFor(f, format);
       }
+      Path target = outDir.resolve(rel).resolveSibling(name);
       try {
-        upscaleFile(upscaler, f, outDir.resolve(name));
+        Path owner = claimed.putIfAbsent(target, f);
+        if (owner != null) {
+          throw new InvalidInputException(f, "its output " + target + " is already written from "
+              + owner + "; rename one of the two inputs");
+        }
+        Files.createDirectories(target.getParent());
+        upscaleFile(upscaler, f, target);
       } catch (IOException | IllegalArgumentException e) {
         failed++;
         err().println("upsampler upscale: " + e.getMessage());
@@ -160,5 +170,16 @@ final class UpscaleCommand extends BaseCommand {
     out().printf(Locale.ROOT, "wrote %d of %d images to %s%s%n", files.size() - failed,
         files.size(), output, failed > 0 ? "; " + failed + " failed (see above)" : "");
     return failed > 0 ? Errors.BAD_INPUT : 0;
+  }
+
+  /** A path below the input with a hidden or in-progress component (".x", "_x"). */
+  private static boolean hidden(Path relative) {
+    for (Path part : relative) {
+      String n = part.toString();
+      if (n.startsWith(".") || n.startsWith("_")) {
+        return true;
+      }
+    }
+    return false;
   }
 }

@@ -24,9 +24,9 @@ public final class ImageFileFormat implements BulkFormat<FrameRecord, FileSource
   private final String root;
 
   /**
-   * @param input the job's input: a file's stream is "" (written at the output's top), a file
-   *     under a directory gets the directory's name and its path below it, as {@code cp -r DIR
-   *     OUT} and {@code rsync -r DIR OUT} lay them out
+   * @param input the job's input: each file's stream is its directory below the input ("" at
+   *     the top, and for a single-file input), so outputs keep the layout below the input, as
+   *     {@code rsync -r DIR/ OUT} and {@code upscale --input DIR} lay them out
    */
   public ImageFileFormat(long maxFileBytes, String input) {
     this.maxFileBytes = maxFileBytes;
@@ -39,22 +39,21 @@ public final class ImageFileFormat implements BulkFormat<FrameRecord, FileSource
   }
 
   /**
-   * The stream (output sub-directory) of {@code file}: its directory relative to the input's
-   * parent, so that no two inputs share an output path ({@code in/a/same/p.png} and {@code
-   * in/b/same/p.png} become {@code in/a/same} and {@code in/b/same}).
+   * The stream (output sub-directory) of {@code file}: its directory relative to the input, so
+   * that no two inputs share an output path ({@code in/a/same/p.png} and {@code in/b/same/p.png}
+   * are streams {@code a/same} and {@code b/same}).
    */
   static String streamOf(String root, Path file) {
     String path = file.toUri().getPath();
     if (path.equals(root) || path.replaceAll("/+$", "").equals(root)) {
       return ""; // the input is this one file
     }
-    String rootName = root.substring(root.lastIndexOf('/') + 1);
     String dir = path.substring(0, Math.max(0, path.lastIndexOf('/')));
     if (dir.equals(root)) {
-      return rootName;
+      return "";
     }
     if (dir.startsWith(root + "/")) {
-      return rootName + dir.substring(root.length());
+      return dir.substring(root.length() + 1);
     }
     Path parent = file.getParent(); // not under the root (cannot happen with FileSource)
     return parent == null ? "" : parent.getName();

@@ -168,9 +168,9 @@ public class ReorderFunction extends KeyedProcessFunction<String, FrameRecord, F
       String owner = claimed.get(r.outputName);
       if (owner != null && !owner.equals(r.sourceName)) {
         notWritten.add(1);
-        ctx.output(REJECTS, new Reject(r.streamId + "/" + r.sourceName, "its output "
-            + r.streamId + "/" + r.outputName + " is already written from " + r.streamId + "/"
-            + owner + "; rename one of the inputs (or set format: to keep the extensions apart)",
+        ctx.output(REJECTS, new Reject(under(r.streamId, r.sourceName), "its output "
+            + under(r.streamId, r.outputName) + " is already written from "
+            + under(r.streamId, owner) + "; rename one of the two inputs",
             System.currentTimeMillis()));
         return;
       }
@@ -178,6 +178,11 @@ public class ReorderFunction extends KeyedProcessFunction<String, FrameRecord, F
     }
     latency.record(r);
     out.collect(r);
+  }
+
+  /** A name in its stream's directory, as the output shows it. */
+  private static String under(String stream, String name) {
+    return stream == null || stream.isEmpty() ? name : stream + "/" + name;
   }
 
   private long smallest() throws Exception {

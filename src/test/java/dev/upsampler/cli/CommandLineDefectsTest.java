@@ -65,6 +65,31 @@ class CommandLineDefectsTest {
   }
 
   @Test
+  void aDirectoryIsWalkedAsTheJobWalksIt() throws IOException {
+    Path in = Files.createDirectories(dir.resolve("in"));
+    Path photo = Resources.path("photos/small_coffee.png");
+    Files.copy(photo, in.resolve("a.png"));
+    Files.copy(photo, Files.createDirectories(in.resolve("sub/deeper")).resolve("b.png"));
+    Files.copy(photo, in.resolve(".hidden.png"));
+    Files.copy(photo, Files.createDirectories(in.resolve("_tmp")).resolve("c.png"));
+    Files.copy(photo, Files.createDirectories(in.resolve(".git")).resolve("d.png"));
+    Path out = dir.resolve("out");
+    CliRun r = run("upscale", "--input", in.toString(), "--output", out.toString(), "--kernel",
+        "nearest");
+    assertEquals(0, r.status(), r.err());
+    try (java.util.stream.Stream<Path> s = Files.walk(out)) {
+      assertEquals(java.util.List.of("a.png", "sub/deeper/b.png"), s.filter(Files::isRegularFile)
+          .map(p -> out.relativize(p).toString()).sorted().toList());
+    }
+    // Two inputs with one output name: the second is reported, the first kept.
+    Files.copy(photo, in.resolve("a.bmp"));
+    r = run("upscale", "--input", in.toString(), "--output", dir.resolve("out2").toString(),
+        "--format", "png");
+    assertEquals(1, r.status(), r.out());
+    assertTrue(r.err().contains("is already written from"), r.err());
+  }
+
+  @Test
   void aFileIsNeverItsOwnOutput() throws IOException {
     Path in = photo();
     byte[] before = Files.readAllBytes(in);

@@ -102,7 +102,7 @@ class LocalClusterIT {
     assertEquals(0, r.status, r.text);
     assertTrue(r.text.contains("frames-upscaled (java.lang.Long): 4"), r.text);
     assertEquals(Set.of("astronaut.png", "chelsea.png", "coffee.jpg", "rocket.jpg"),
-        names(out.resolve("samples")));
+        names(out));
   }
 
   @Test
@@ -181,7 +181,7 @@ class LocalClusterIT {
     Result app = script("application", "jobs/demo.yaml", "--output", out.toString());
     assertEquals(0, app.status, app.text);
     assertTrue(app.text.contains("application finished: the job ended"), app.text);
-    assertEquals(4, names(out.resolve("samples")).size());
+    assertEquals(4, names(out).size());
     assertEquals(List.of(), clusterProcesses(), "application mode leaves nothing running");
   }
 

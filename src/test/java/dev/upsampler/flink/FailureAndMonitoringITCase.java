@@ -109,7 +109,7 @@ class FailureAndMonitoringITCase {
     UpscaleJob.build(env, def, new FailingOnceSink(def.output()), new RejectsSink(def.output()));
     env.execute("failure");
     assertTrue(FailingOnceSink.FAILED.get(), "the failure was injected");
-    assertEquals(expected, list(out.resolve("frames")),
+    assertEquals(expected, list(out),
         "every frame exactly once, no temporary or partial files");
   }
 
@@ -126,13 +126,13 @@ class FailureAndMonitoringITCase {
     UpscaleJob.build(env, def);
     JobClient job = env.executeAsync("monitoring");
     try {
-      waitFor(out.resolve("watched"), 4, Duration.ofSeconds(60));
+      waitFor(out, 4, Duration.ofSeconds(60));
       // A new file appears by rename, as a producer should publish it.
       Path tmp = dir.resolve("late.png.part");
       Files.copy(Resources.path("photos/coffee.png"), tmp);
       Files.move(tmp, in.resolve("late.png"));
-      waitFor(out.resolve("watched"), 5, Duration.ofSeconds(60));
-      assertTrue(list(out.resolve("watched")).contains("late.png"));
+      waitFor(out, 5, Duration.ofSeconds(60));
+      assertTrue(list(out).contains("late.png"));
     } finally {
       job.cancel().get();
     }

@@ -64,10 +64,11 @@ class UpscaleJobITCase {
     Path out = dir.resolve("main-out");
     JobMain.main(new String[] {"jobs/images.yaml", "--input", in.toString(), "--output",
         out.toString(), "--scale", "3", "--parallelism", "2"});
-    try (Stream<Path> s = Files.list(out.resolve("frames"))) {
-      assertEquals(GOOD, s.map(p -> p.getFileName().toString()).sorted().toList());
+    try (Stream<Path> s = Files.list(out)) {
+      assertEquals(GOOD, s.map(p -> p.getFileName().toString())
+          .filter(n -> !n.equals(RejectsSink.FILE)).sorted().toList());
     }
-    Frame f = ImageCodecs.read(out.resolve("frames/coffee.png"), Long.MAX_VALUE);
+    Frame f = ImageCodecs.read(out.resolve("coffee.png"), Long.MAX_VALUE);
     assertEquals(3 * 72, f.width());
   }
 
@@ -86,11 +87,13 @@ class UpscaleJobITCase {
         "checkpoint-interval", "0"));
     runJob(def);
 
-    Path frames = out.resolve("frames");
-    try (Stream<Path> s = Files.list(frames)) {
-      assertEquals(GOOD, s.map(p -> p.getFileName().toString()).sorted().toList(),
-          "one output per good frame, nothing else (no temporary files)");
+    try (Stream<Path> s = Files.list(out)) {
+      assertEquals(GOOD, s.map(p -> p.getFileName().toString())
+          .filter(n -> !n.equals(RejectsSink.FILE)).sorted().toList(),
+          "one output per good frame beside the rejects report, nothing else (no temporary"
+              + " files)");
     }
+    assertTrue(Files.readString(out.resolve(RejectsSink.FILE)).contains("broken"));
     Path cmd = dir.resolve("cmd");
     assertEquals(1, run("upscale", "--input", in.toString(), "--output", cmd.toString(),
         "--scale", "2", "--kernel", "bicubic").status());
