@@ -143,6 +143,8 @@ public record JobDefinition(
     VideoOptions.Source src = source();
     if (videoOutput()) {
       video.encoderFor(output).validate(); // unknown codec, container, pixel format
+    } else {
+      requireDirectoryName(output);
     }
     if (src == VideoOptions.Source.LIVE && monitorIntervalSeconds > 0) {
       throw new IllegalArgumentException("monitor-interval is for directories, not live input");
@@ -158,6 +160,25 @@ public record JobDefinition(
             + ": outputs would be read as inputs");
       }
     }
+  }
+
+  /**
+   * An output that is not a video is a directory of frames: a name with an extension that is no
+   * container ({@code clip.gif}) is refused rather than made a directory, unless it is one
+   * already.
+   */
+  private static void requireDirectoryName(String output) {
+    String name = output.replaceAll("/+$", "");
+    name = name.substring(name.lastIndexOf('/') + 1);
+    int dot = name.lastIndexOf('.');
+    if (dot <= 0 || (!output.contains("://")
+        && java.nio.file.Files.isDirectory(java.nio.file.Path.of(output)))) {
+      return;
+    }
+    throw new IllegalArgumentException("output " + output + ": ." + name.substring(dot + 1)
+        + " is not a video container this job writes ("
+        + String.join(", ", new java.util.TreeSet<>(dev.upsampler.io.VideoSettings.containers()))
+        + "); frames go to a directory, named without an extension");
   }
 
   /** What the input is (images, video files, a live URL). */

@@ -106,6 +106,13 @@ public class UpscaleFunction extends ProcessFunction<FrameRecord, FrameRecord> {
       out.collect(gap);
       return;
     }
+    if (def.videoOutput() && r.sequence < 0) {
+      // A still without a frame number has no place in a video: the sink would leave it out
+      // and the run would have reported it written.
+      reject(ctx, r, r.sourceName + ": no frame number in its name, so no place in the video"
+          + " (name image sequences like frame_00001.png)", out);
+      return;
+    }
     FrameRecord o;
     try {
       o = r.width > 0 ? upscaleRaw(r) : upscaleEncoded(r);

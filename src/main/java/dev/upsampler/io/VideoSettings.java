@@ -44,6 +44,11 @@ public record VideoSettings(String container, String codec, String pixelFormat, 
   }
 
   /** True if an output path names a video file (rather than a folder of frames). */
+  /** The extensions of the containers written (mkv, mp4, ...). */
+  public static java.util.Set<String> containers() {
+    return CONTAINERS.keySet();
+  }
+
   public static boolean isVideoPath(String output) {
     String name = output.toLowerCase(Locale.ROOT);
     int dot = name.lastIndexOf('.');

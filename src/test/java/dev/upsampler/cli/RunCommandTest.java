@@ -68,6 +68,25 @@ class RunCommandTest {
   }
 
   @Test
+  void aPhotoThatCannotBecomeAVideoIsARejectNotAWrittenFrame() throws IOException {
+    Path photo = Files.copy(Resources.path("photos/coffee.png"), dir.resolve("coffee.png"));
+    Path out = dir.resolve("x2.mp4");
+    CliRun r = run("run", "jobs/video.yaml", "--input", photo.toString(), "--output",
+        out.toString());
+    assertEquals(1, r.status(), r.out() + r.err());
+    assertTrue(r.out().contains("0 frames written to " + out + ", 1 rejected"), r.out());
+    assertTrue(Files.readString(dir.resolve(dev.upsampler.flink.RejectsSink.FILE)).contains("no frame number"));
+  }
+
+  @Test
+  void anOutputNamedLikeAFileButNoContainerIsRefused() {
+    CliRun r = run("run", "jobs/video.yaml", "--output", dir.resolve("clip.gif").toString());
+    assertEquals(1, r.status(), r.out());
+    assertTrue(r.err().contains(".gif is not a video container this job writes"), r.err());
+    assertTrue(!Files.exists(dir.resolve("clip.gif")));
+  }
+
+  @Test
   void aSingleFileInputLandsAtTheOutputsTop() throws IOException {
     Path photo = Files.copy(Resources.path("photos/coffee.png"), dir.resolve("coffee.png"));
     Path out = dir.resolve("one");

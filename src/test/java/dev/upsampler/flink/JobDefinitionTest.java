@@ -69,6 +69,7 @@ class JobDefinitionTest {
       "realtime: often           | realtime must be true or false",
       "source: camera            | source must be auto, images, video or live",
       "gop: -1                   | gop >= 0",
+      "output: clip.gif          | .gif is not a video container this job writes (avi, mkv,",
   })
   void refusesBadSettingsNamingThem(String line, String cause) throws IOException {
     Path in = Files.createDirectories(dir.resolve("in"));
@@ -76,7 +77,7 @@ class JobDefinitionTest {
     String key = line.substring(0, line.indexOf(':'));
     Path job = dir.resolve("job.yaml");
     Files.writeString(job, key.equals("input") ? line + "\noutput: " + dir.resolve("out") + "\n"
-        : base + line + "\n");
+        : key.equals("output") ? "input: " + in + "\n" + line + "\n" : base + line + "\n");
     InvalidInputException e = assertThrows(InvalidInputException.class,
         () -> JobDefinition.load(job, Map.of()));
     assertTrue(e.getMessage().startsWith(job.toString()), e.getMessage());
