@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * across failures:
  *
  * <ol>
- *   <li>frames go into a segment ({@code .NAME.segments/seg-000001.mkv.inprogress}, one encoder
+ *   <li>frames go into a segment ({@code .NAME.segments/seg-000001.nut.inprogress}, one encoder
  *       per segment, same settings throughout);
  *   <li>at each checkpoint the open segment is finished and renamed, and the writer's state
  *       records how many segments are final; a restore deletes everything after that count and
@@ -61,8 +61,12 @@ public final class VideoSink implements Sink<FrameRecord>,
     SupportsCommitter<VideoSink.Join> {
   private static final long serialVersionUID = 1L;
   private static final Logger LOG = LoggerFactory.getLogger(VideoSink.class);
-  /** Segments are always Matroska: any codec goes in, and packets copy out cleanly. */
-  static final String SEGMENT_CONTAINER = "matroska";
+  /**
+   * Segments are always NUT, FFmpeg's own container: any codec goes in, packets copy out cleanly,
+   * and it keeps the encoder's time base (Matroska rounds every timestamp to a millisecond, so a
+   * 30 fps frame at 33,333 us came out at 33,000).
+   */
+  static final String SEGMENT_CONTAINER = "nut";
 
   private final String output;
   private final VideoSettings settings;
@@ -103,7 +107,7 @@ public final class VideoSink implements Sink<FrameRecord>,
   }
 
   static Path segment(Path target, int n) {
-    return segmentDir(target).resolve(String.format("seg-%06d.mkv", n));
+    return segmentDir(target).resolve(String.format("seg-%06d.nut", n));
   }
 
   @Override
@@ -381,7 +385,7 @@ public final class VideoSink implements Sink<FrameRecord>,
       for (Path f : (Iterable<Path>) files::iterator) {
         String n = f.getFileName().toString();
         boolean unfinished = n.endsWith(".inprogress");
-        boolean beyond = n.matches("seg-\\d{6}\\.mkv")
+        boolean beyond = n.matches("seg-\\d{6}\\.nut")
             && Integer.parseInt(n.substring(4, 10)) > keep;
         if (unfinished || beyond) {
           Files.deleteIfExists(f);

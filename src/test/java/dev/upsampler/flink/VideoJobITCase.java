@@ -112,6 +112,35 @@ class VideoJobITCase {
   }
 
   @Test
+  void aClipWithDroppedFramesKeepsEveryTimestamp() throws Exception {
+    // 30 fps with frames 20-39 missing: 40 frames over 2 s average 20 fps, which is no grid
+    // the timestamps lie on (the output used to be re-gridded at the average).
+    Path in = dir.resolve("gapped.mp4");
+    try (dev.upsampler.io.VideoWriter w = dev.upsampler.io.VideoWriter.open(in, 96, 64, 30,
+        dev.upsampler.io.VideoSettings.forOutput(in))) {
+      for (int i = 0; i < 60; i++) {
+        if (i < 20 || i >= 40) {
+          w.write(TestVideos.pattern(i, 96, 64), Math.round(i * 1e6 / 30));
+        }
+      }
+    }
+    List<VideoFrame> source = readAll(in);
+    assertEquals(40, source.size());
+    assertTrue(Math.abs(source.get(20).timestampMicros() - 1_333_333) < 1000,
+        "the source has its gap: " + source.get(20).timestampMicros());
+    for (String parallelism : new String[] {"1", "2"}) {
+      Path out = dir.resolve("gapped" + parallelism + "-x2.mp4");
+      run(job(in, out, "parallelism", parallelism));
+      List<VideoFrame> up = readAll(out);
+      assertEquals(source.size(), up.size(), "frame count");
+      for (int i = 0; i < source.size(); i++) {
+        assertEquals(source.get(i).timestampMicros(), up.get(i).timestampMicros(),
+            "timestamp of frame " + i + " at parallelism " + parallelism);
+      }
+    }
+  }
+
+  @Test
   void lossyVideoKeepsFrameCountOrderTimestampsAndAudio() throws Exception {
     Path in = dir.resolve("talk.mp4");
     TestVideos.write(in, "mp4", "mpeg4", "yuv420p", 50, 120, 96, 30, true); // padded rows
