@@ -1,5 +1,11 @@
 package dev.upsampler.io;
 
+import static org.bytedeco.ffmpeg.global.avcodec.av_bsf_alloc;
+import static org.bytedeco.ffmpeg.global.avcodec.av_bsf_free;
+import static org.bytedeco.ffmpeg.global.avcodec.av_bsf_get_by_name;
+import static org.bytedeco.ffmpeg.global.avcodec.av_bsf_init;
+import static org.bytedeco.ffmpeg.global.avcodec.av_bsf_receive_packet;
+import static org.bytedeco.ffmpeg.global.avcodec.av_bsf_send_packet;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_alloc;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_free;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_rescale_ts;
@@ -23,12 +29,15 @@ import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_AUDIO;
 import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_VIDEO;
 import static org.bytedeco.ffmpeg.global.avutil.AV_NOPTS_VALUE;
 import static org.bytedeco.ffmpeg.global.avutil.av_compare_ts;
+import static org.bytedeco.ffmpeg.global.avutil.av_inv_q;
 import static org.bytedeco.ffmpeg.global.avutil.av_rescale_q;
 import static org.bytedeco.ffmpeg.global.avutil.av_strerror;
 
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import org.bytedeco.ffmpeg.avcodec.AVBSFContext;
+import org.bytedeco.ffmpeg.avcodec.AVBitStreamFilter;
 import org.bytedeco.ffmpeg.avcodec.AVPacket;
 import org.bytedeco.ffmpeg.avformat.AVFormatContext;
 import org.bytedeco.ffmpeg.avformat.AVIOContext;
@@ -64,6 +73,11 @@ public final class VideoMuxer {
           "cannot create a " + container + " file");
       Input first = Input.open(segments.get(0).toString(), AVMEDIA_TYPE_VIDEO);
       AVStream vout = copyStream(out, first.stream());
+      if (container.equals("avi") && vout.r_frame_rate().num() > 0) {
+        // AVI has one clock per stream and calls it the frame rate: tick once per frame, as
+        // ffmpeg -c copy does, or the header claims the segment's time base as frames/s.
+        vout.time_base(av_inv_q(vout.r_frame_rate()));
+      }
       first.close();
       AVStream aout = null;
       if (audioSource != null) {
@@ -85,6 +99,9 @@ public final class VideoMuxer {
       long audioPackets = 0;
       boolean audioLeft = audio != null && audio.read(pkt);
       AVPacket vpkt = av_packet_alloc();
+      // MPEG-TS has no global header: the decoder configuration must ride in the stream, before
+      // each keyframe, or a reader cannot even tell the picture size of a short clip.
+      AVBSFContext inBand = container.equals("mpegts") ? extradataInBand(vout, target) : null;
       try {
         for (Path seg : segments) {
           Input v = Input.open(seg.toString(), AVMEDIA_TYPE_VIDEO);
@@ -97,7 +114,14 @@ public final class VideoMuxer {
                 audioPackets++;
                 audioLeft = audio.read(pkt);
               }
-              write(out, vpkt, v.stream().time_base(), vout, 0, target);
+              if (inBand == null) {
+                write(out, vpkt, v.stream().time_base(), vout, 0, target);
+                continue;
+              }
+              check(av_bsf_send_packet(inBand, vpkt), target, "cannot filter a packet");
+              while (av_bsf_receive_packet(inBand, vpkt) >= 0) {
+                write(out, vpkt, v.stream().time_base(), vout, 0, target);
+              }
             }
           } finally {
             v.close();
@@ -110,6 +134,9 @@ public final class VideoMuxer {
         }
       } finally {
         av_packet_free(vpkt);
+        if (inBand != null) {
+          av_bsf_free(inBand);
+        }
       }
       check(av_write_trailer(out), target, "cannot finish the file");
       return audioPackets;
@@ -126,6 +153,20 @@ public final class VideoMuxer {
     }
   }
 
+  /** FFmpeg's dump_extra filter: the stream's extradata before every keyframe. */
+  private static AVBSFContext extradataInBand(AVStream video, Path target) throws IOException {
+    AVBitStreamFilter f = av_bsf_get_by_name("dump_extra");
+    if (f == null) {
+      return null;
+    }
+    AVBSFContext ctx = new AVBSFContext(null);
+    check(av_bsf_alloc(f, ctx), target, "cannot set up dump_extra");
+    avcodec_parameters_copy(ctx.par_in(), video.codecpar());
+    ctx.time_base_in(video.time_base());
+    check(av_bsf_init(ctx), target, "cannot start dump_extra");
+    return ctx;
+  }
+
   private static long time(AVPacket p) {
     return p.dts() != AV_NOPTS_VALUE ? p.dts() : p.pts();
   }
@@ -135,6 +176,13 @@ public final class VideoMuxer {
     avcodec_parameters_copy(s.codecpar(), in.codecpar());
     s.codecpar().codec_tag(0); // let the output container choose its own tag
     s.time_base(in.time_base());
+    // As ffmpeg -c copy does: containers that store a frame rate (Matroska's default duration,
+    // AVI's header) take it from the stream, not from the time base.
+    AVRational rate = in.avg_frame_rate().num() > 0 ? in.avg_frame_rate() : in.r_frame_rate();
+    if (rate.num() > 0 && rate.den() > 0) {
+      s.avg_frame_rate(rate);
+      s.r_frame_rate(rate);
+    }
     return s;
   }
 

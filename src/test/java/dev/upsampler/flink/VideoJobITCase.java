@@ -140,6 +140,50 @@ class VideoJobITCase {
     }
   }
 
+  /** What a container's header says about its video stream, as ffprobe reads it. */
+  record Header(double avgFrameRate, double realFrameRate, long frames) {}
+
+  static double rate(org.bytedeco.ffmpeg.avutil.AVRational r) {
+    return r.den() == 0 ? 0 : (double) r.num() / r.den();
+  }
+
+  static Header header(Path file) throws Exception {
+    org.bytedeco.javacv.FFmpegFrameGrabber g = new org.bytedeco.javacv.FFmpegFrameGrabber(
+        file.toFile());
+    g.start();
+    try {
+      org.bytedeco.ffmpeg.avformat.AVFormatContext fc = g.getFormatContext();
+      for (int i = 0; i < fc.nb_streams(); i++) {
+        org.bytedeco.ffmpeg.avformat.AVStream st = fc.streams(i);
+        if (st.codecpar().codec_type() == org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_VIDEO) {
+          return new Header(rate(st.avg_frame_rate()), rate(st.r_frame_rate()), st.nb_frames());
+        }
+      }
+      throw new AssertionError(file + " has no video stream");
+    } finally {
+      g.stop();
+    }
+  }
+
+  @Test
+  void everyContainerSaysItsFrameRateAndFrameCount() throws Exception {
+    Path in = dir.resolve("src.mkv");
+    TestVideos.write(in, "matroska", "ffv1", "bgr0", 20, 64, 48, 25, false);
+    for (String ext : new String[] {"mp4", "mkv", "webm", "mov", "avi", "ts"}) {
+      Path out = dir.resolve("c-x2." + ext);
+      run(job(in, out, "parallelism", "1"));
+      assertEquals(20, readAll(out).size(), ext + ": frames decoded");
+      Header h = header(out);
+      if (!ext.equals("ts")) { // MPEG-TS has no frame-rate field, only timestamps
+        assertEquals(25, h.avgFrameRate(), 0.5, ext + ": average frame rate in the header");
+      }
+      assertEquals(25, h.realFrameRate(), 0.5, ext + ": the rate its timestamps lie on");
+      if (h.frames() > 0) { // containers that store a count (MP4, MOV, AVI)
+        assertEquals(20, h.frames(), ext + ": frame count in the header");
+      }
+    }
+  }
+
   @Test
   void lossyVideoKeepsFrameCountOrderTimestampsAndAudio() throws Exception {
     Path in = dir.resolve("talk.mp4");
