@@ -219,7 +219,7 @@ class NetworkTrainerTest {
         + "parallelism: 2\nthreads: 1\ncheckpoint-interval: 0\n");
     CliRun j = run("run", job.toString());
     assertEquals(0, j.status(), j.err());
-    Frame fromJob = ImageCodecs.read(dir.resolve("job-out/frames/small_camera.png"), Long.MAX_VALUE);
+    Frame fromJob = ImageCodecs.read(dir.resolve("job-out/small_camera.png"), Long.MAX_VALUE);
     for (int y = 0; y < want.height(); y++) {
       for (int x = 0; x < want.width(); x++) {
         assertEquals(want.sample(x, y, 0), fromJob.sample(x, y, 0), "job pixel " + x + "," + y);
