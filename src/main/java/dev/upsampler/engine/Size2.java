@@ -34,19 +34,13 @@ public record Size2(int h, int w) {
    * three times wider and twice taller), and returns it as (y, x) like every other size here.
    */
   public static Size2 parseScaleXy(String text) {
-    String[] parts = text.trim().split("\\s*,\\s*");
     try {
-      if (parts.length == 1) {
-        return square(Integer.parseInt(parts[0]));
-      }
-      if (parts.length == 2) {
-        return new Size2(Integer.parseInt(parts[1]), Integer.parseInt(parts[0]));
-      }
-    } catch (NumberFormatException e) {
-      // fall through to the message below
+      Size2 xy = parse(text);
+      return new Size2(xy.w(), xy.h());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("scale: expected an integer S or two comma-separated"
+          + " integers SX,SY (x scale, then y scale), got '" + text + "'");
     }
-    throw new IllegalArgumentException("scale: expected an integer S or two comma-separated"
-        + " integers SX,SY (x scale, then y scale), got '" + text + "'");
   }
 
   /** The value on axis 0 (height) or 1 (width). */
