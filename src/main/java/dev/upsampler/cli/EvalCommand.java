@@ -67,6 +67,7 @@ final class EvalCommand extends BaseCommand {
     image.validate();
     List<Path> refs = list(reference);
     List<double[]> rows = new ArrayList<>();
+    int failed = 0;
     try (Parallelism par = Parallelism.newPool(image.threads)) {
       Upscaler model = null;
       Upscaler bicubic = null;
@@ -83,25 +84,16 @@ final class EvalCommand extends BaseCommand {
         out().printf(Locale.ROOT, "%-28s %9s %9s %9s%n", "image", "PSNR-Y", "SSIM-Y", "PSNR-RGB");
       }
       for (Path ref : refs) {
-        String name = ref.getFileName().toString();
-        Frame hr = ImageCodecs.read(ref, image.maxPixels);
-        if (baseline) {
-          int c = crop != null ? crop : Math.max(s.h(), s.w());
-          hr = Degradation.cropToMultiple(hr, s.w(), s.h());
-          Frame lr = Degradation.downscale(hr, s.w(), s.h());
-          Scores b = score(hr, bicubic.apply(lr), c);
-          Scores m = score(hr, model.apply(lr), c);
-          rows.add(new double[] {b.psnrY, b.ssimY, m.psnrY, m.ssimY, m.psnrY - b.psnrY});
-          out().printf(Locale.ROOT, "%-28s %9.3f %9.4f %9.3f %9.4f %+9.3f%n", name, b.psnrY,
-              b.ssimY, m.psnrY, m.ssimY, m.psnrY - b.psnrY);
-        } else {
-          Path cand = Files.isDirectory(candidate) ? candidate.resolve(name) : candidate;
-          Scores sc = score(hr, ImageCodecs.read(cand, image.maxPixels), crop == null ? 0 : crop);
-          rows.add(new double[] {sc.psnrY, sc.ssimY, sc.psnrRgb});
-          out().printf(Locale.ROOT, "%-28s %9.3f %9.4f %9.3f%n", name, sc.psnrY, sc.ssimY,
-              sc.psnrRgb);
+        try {
+          score(ref, s, model, bicubic, rows);
+        } catch (IOException | IllegalArgumentException e) {
+          failed++; // named, then the others are still scored
+          err().println("upsampler eval: " + e.getMessage());
         }
       }
+    }
+    if (rows.isEmpty()) {
+      throw new InvalidInputException(reference, "no image could be scored (see above)");
     }
     double[] mean = new double[rows.get(0).length];
     for (double[] r : rows) {
@@ -115,7 +107,40 @@ final class EvalCommand extends BaseCommand {
     } else {
       out().printf(Locale.ROOT, "%-28s %9.3f %9.4f %9.3f%n", "mean", mean[0], mean[1], mean[2]);
     }
+    if (failed > 0) {
+      out().printf(Locale.ROOT, "%d of %d images could not be scored (see above); the mean is"
+          + " over the other %d%n", failed, refs.size(), rows.size());
+      return Errors.BAD_INPUT;
+    }
     return 0;
+  }
+
+  /** Scores one reference image (against its candidate, or bicubic and the kernel). */
+  private void score(Path ref, Size2 s, Upscaler model, Upscaler bicubic, List<double[]> rows)
+      throws IOException {
+    String name = ref.getFileName().toString();
+    Frame hr = ImageCodecs.read(ref, image.maxPixels);
+    if (baseline) {
+      int c = crop != null ? crop : Math.max(s.h(), s.w());
+      hr = Degradation.cropToMultiple(hr, s.w(), s.h());
+      Frame lr = Degradation.downscale(hr, s.w(), s.h());
+      Scores b = score(hr, bicubic.apply(lr), c);
+      Scores m = score(hr, model.apply(lr), c);
+      rows.add(new double[] {b.psnrY, b.ssimY, m.psnrY, m.ssimY, m.psnrY - b.psnrY});
+      out().printf(Locale.ROOT, "%-28s %9.3f %9.4f %9.3f %9.4f %+9.3f%n", name, b.psnrY,
+          b.ssimY, m.psnrY, m.ssimY, m.psnrY - b.psnrY);
+      return;
+    }
+    Path cand = Files.isDirectory(candidate) ? candidate.resolve(name) : candidate;
+    Frame sr = ImageCodecs.read(cand, image.maxPixels);
+    if (sr.width() != hr.width() || sr.height() != hr.height()) {
+      throw new InvalidInputException(cand, "is " + sr.width() + "x" + sr.height()
+          + ", its reference " + ref + " is " + hr.width() + "x" + hr.height());
+    }
+    Scores sc = score(hr, sr, crop == null ? 0 : crop);
+    rows.add(new double[] {sc.psnrY, sc.ssimY, sc.psnrRgb});
+    out().printf(Locale.ROOT, "%-28s %9.3f %9.4f %9.3f%n", name, sc.psnrY, sc.ssimY,
+        sc.psnrRgb);
   }
 
   static Scores score(Frame hr, Frame sr, int crop) {

@@ -90,6 +90,24 @@ class CommandLineDefectsTest {
   }
 
   @Test
+  void evalNamesEveryBadCandidateAndScoresTheRest() throws IOException {
+    Path ref = Files.createDirectories(dir.resolve("ref"));
+    Path cand = Files.createDirectories(dir.resolve("cand"));
+    for (String p : new String[] {"coffee.png", "camera.png", "chelsea.png"}) {
+      Files.copy(Resources.path("photos/" + p), ref.resolve(p));
+    }
+    Files.copy(Resources.path("photos/coffee.png"), cand.resolve("coffee.png"));
+    Files.copy(Resources.path("photos/small_camera.png"), cand.resolve("camera.png"));
+    CliRun r = run("eval", "--reference", ref.toString(), "--candidate", cand.toString());
+    assertEquals(1, r.status(), r.out() + r.err());
+    assertTrue(r.err().contains(cand.resolve("camera.png") + ": is "), r.err());
+    assertTrue(r.err().contains("its reference " + ref.resolve("camera.png")), r.err());
+    assertTrue(r.err().contains(cand.resolve("chelsea.png").toString()), "missing one named");
+    assertTrue(r.out().contains("coffee.png"), r.out());
+    assertTrue(r.out().contains("2 of 3 images could not be scored"), r.out());
+  }
+
+  @Test
   void aFileIsNeverItsOwnOutput() throws IOException {
     Path in = photo();
     byte[] before = Files.readAllBytes(in);
