@@ -92,14 +92,7 @@ final class CompareCommand extends BaseCommand {
       cy = Math.min(h - chh, y);
     }
     int gap = 8;
-    BufferedImage canvas = new BufferedImage(2 * w + gap, 2 * (h + LABEL) + gap,
-        BufferedImage.TYPE_INT_RGB);
-    Graphics2D g = canvas.createGraphics();
-    g.setColor(Color.WHITE);
-    g.fillRect(0, 0, canvas.getWidth(), canvas.getHeight());
-    g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING,
-        RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-    g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 16));
+    Font font = new Font(Font.SANS_SERIF, Font.PLAIN, 16);
     String scale = "x" + kernel.scale().w() + (kernel.scale().h() != kernel.scale().w()
         ? "," + kernel.scale().h() : "");
     BufferedImage a = ImageCodecs.toImage(to8(near));
@@ -113,27 +106,49 @@ final class CompareCommand extends BaseCommand {
       psnrOut = String.format(java.util.Locale.ROOT, ", Y-PSNR %.2f dB",
           Quality.psnrY(truth, out, crop));
     }
-    draw(g, a, 0, "input " + in.width() + "x" + in.height() + ", " + (degrade ? "bicubic "
-        : "nearest ") + scale + psnrNear, w, h);
-    draw(g, b, w + gap, kernel.name() + " " + scale + " (" + image.colorMode().name()
-        .toLowerCase(java.util.Locale.ROOT) + ")" + psnrOut, w, h);
+    String labelA = "input " + in.width() + "x" + in.height() + ", " + (degrade ? "bicubic "
+        : "nearest ") + scale + psnrNear;
+    String labelB = kernel.name() + " " + scale + " (" + image.colorMode().name()
+        .toLowerCase(java.util.Locale.ROOT) + ")" + psnrOut;
+    // Each panel at least as wide as its label: a tiny image must not clip the text.
+    int pw = Math.max(w, 8 + Math.max(textWidth(font, labelA), textWidth(font, labelB)));
+    BufferedImage canvas = new BufferedImage(2 * pw + gap, 2 * (h + LABEL) + gap,
+        BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = canvas.createGraphics();
+    g.setColor(Color.WHITE);
+    g.fillRect(0, 0, canvas.getWidth(), canvas.getHeight());
+    g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING,
+        RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+    g.setFont(font);
+    draw(g, a, 0, labelA, w, h);
+    draw(g, b, pw + gap, labelB, w, h);
     g.setColor(Color.RED);
     g.setStroke(new BasicStroke(2));
     g.drawRect(cx, LABEL + cy, cw, chh);
-    g.drawRect(w + gap + cx, LABEL + cy, cw, chh);
+    g.drawRect(pw + gap + cx, LABEL + cy, cw, chh);
     int top = h + LABEL + gap;
     g.setColor(Color.BLACK);
     g.drawString("zoomed " + ZOOM + "x", 4, top + 20);
     g.setRenderingHint(RenderingHints.KEY_INTERPOLATION,
         RenderingHints.VALUE_INTERPOLATION_NEAREST_NEIGHBOR);
     g.drawImage(a, 0, top + LABEL, w, top + LABEL + h, cx, cy, cx + cw, cy + chh, null);
-    g.drawImage(b, w + gap, top + LABEL, 2 * w + gap, top + LABEL + h, cx, cy, cx + cw,
+    g.drawImage(b, pw + gap, top + LABEL, pw + gap + w, top + LABEL + h, cx, cy, cx + cw,
         cy + chh, null);
     g.dispose();
     ImageCodecs.write(ImageCodecs.toFrame(canvas, FrameInfo.ofFile(output.toString())), output,
         "png", 1f);
     out().println("wrote " + output + " (" + canvas.getWidth() + "x" + canvas.getHeight() + ")");
     return 0;
+  }
+
+  private static int textWidth(Font font, String text) {
+    BufferedImage scratch = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = scratch.createGraphics();
+    try {
+      return g.getFontMetrics(font).stringWidth(text);
+    } finally {
+      g.dispose();
+    }
   }
 
   private static void draw(Graphics2D g, BufferedImage img, int x, String label, int w, int h) {

@@ -108,6 +108,21 @@ class CommandLineDefectsTest {
   }
 
   @Test
+  void compareOnATinyImageKeepsItsLabelsWhole() throws IOException {
+    byte[] px = new byte[6 * 5 * 3];
+    java.util.Arrays.fill(px, (byte) 100);
+    Path tiny = dir.resolve("tiny.png");
+    ImageCodecs.write(Frame.of8(dev.upsampler.image.PixelLayout.RGB24, 6, 5, px, null), tiny,
+        "png", 1f);
+    Path cmp = dir.resolve("cmp.png");
+    CliRun r = run("compare", "--input", tiny.toString(), "--output", cmp.toString());
+    assertEquals(0, r.status(), r.err());
+    Frame f = ImageCodecs.read(cmp, Long.MAX_VALUE);
+    // "input 6x5, nearest x2" in 16-pixel type needs well over 100 pixels per panel.
+    assertTrue(f.width() > 2 * 100, "canvas " + f.width() + " wide");
+  }
+
+  @Test
   void aFileIsNeverItsOwnOutput() throws IOException {
     Path in = photo();
     byte[] before = Files.readAllBytes(in);

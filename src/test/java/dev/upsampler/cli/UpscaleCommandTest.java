@@ -131,12 +131,14 @@ class UpscaleCommandTest {
         .toString(), "--output", dir.resolve("cmp.png").toString(), "--scale", "3");
     assertEquals(0, r.status(), r.err());
     Frame f = ImageCodecs.read(dir.resolve("cmp.png"), Long.MAX_VALUE);
-    assertEquals(2 * 192 + 8, f.width());
+    // Two panels as wide as the upscaled image, or as its label where that is wider.
+    assertTrue(f.width() >= 2 * 192 + 8 && f.width() < 2 * 300, "width " + f.width());
 
     // --degrade: the photo is the original; both sides upscale its bicubic downscale.
     r = run("compare", "--input", Resources.path("photos/chelsea.png").toString(), "--output",
         dir.resolve("deg.png").toString(), "--scale", "2", "--degrade", "--kernel", "lanczos3");
     assertEquals(0, r.status(), r.err());
-    assertEquals(2 * 64 + 8, ImageCodecs.read(dir.resolve("deg.png"), Long.MAX_VALUE).width());
+    int degraded = ImageCodecs.read(dir.resolve("deg.png"), Long.MAX_VALUE).width();
+    assertTrue(degraded > 2 * 64 + 8, "labels wider than the 64-pixel image: " + degraded);
   }
 }
