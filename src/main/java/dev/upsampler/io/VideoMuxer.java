@@ -82,6 +82,9 @@ public final class VideoMuxer {
       AVStream aout = null;
       if (audioSource != null) {
         audio = Input.open(audioSource, AVMEDIA_TYPE_AUDIO);
+        // MP4 and MOV keep the encoder's priming packets before time zero and hide them with an
+        // edit list, as ffmpeg -c:a copy does; other containers would shift the whole file.
+        audio.keepBeforeZero = container.equals("mp4") || container.equals("mov");
         if (audio.index < 0) {
           audio.close();
           audio = null;
@@ -217,6 +220,8 @@ public final class VideoMuxer {
     final AVFormatContext ctx;
     final int index;
     final long startOffset;
+    /** Audio packets before time zero (AAC priming) are copied rather than dropped. */
+    boolean keepBeforeZero;
 
     private Input(AVFormatContext ctx, int index, long startOffset) {
       this.ctx = ctx;
@@ -251,9 +256,10 @@ public final class VideoMuxer {
     }
 
     /**
-     * The next packet of the wanted stream into {@code p}; false at the end. Audio packets
-     * before time zero (an encoder's priming samples, which an MP4 edit list hides) are dropped:
-     * a container without edit lists would otherwise shift the whole file, video included.
+     * The next packet of the wanted stream into {@code p}; false at the end. Unless {@link
+     * #keepBeforeZero}, audio packets before time zero (an encoder's priming samples, 1024 for
+     * AAC, which an MP4 edit list hides) are dropped: a container without edit lists would
+     * otherwise shift the whole file, video included.
      */
     boolean read(AVPacket p) {
       while (true) {
@@ -261,9 +267,9 @@ public final class VideoMuxer {
         if (av_read_frame(ctx, p) < 0) {
           return false;
         }
-        if (p.stream_index() == index
-            && !(ctx.streams(index).codecpar().codec_type() == AVMEDIA_TYPE_AUDIO
-            && p.pts() != AV_NOPTS_VALUE && p.pts() - startOffset < 0)) {
+        if (p.stream_index() == index && (keepBeforeZero
+            || !(ctx.streams(index).codecpar().codec_type() == AVMEDIA_TYPE_AUDIO
+            && p.pts() != AV_NOPTS_VALUE && p.pts() - startOffset < 0))) {
           return true;
         }
       }

@@ -76,6 +76,29 @@ class VideoIoTest {
     }
   }
 
+  /** Audio packets in a file, as ffprobe -count_packets counts them. */
+  static long audioPackets(Path file) throws Exception {
+    org.bytedeco.javacv.FFmpegFrameGrabber g = new org.bytedeco.javacv.FFmpegFrameGrabber(
+        file.toFile());
+    g.start();
+    try {
+      org.bytedeco.ffmpeg.avformat.AVFormatContext fc = g.getFormatContext();
+      org.bytedeco.ffmpeg.avcodec.AVPacket p = org.bytedeco.ffmpeg.global.avcodec.av_packet_alloc();
+      long n = 0;
+      while (org.bytedeco.ffmpeg.global.avformat.av_read_frame(fc, p) >= 0) {
+        if (fc.streams(p.stream_index()).codecpar().codec_type()
+            == org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_AUDIO) {
+          n++;
+        }
+        org.bytedeco.ffmpeg.global.avcodec.av_packet_unref(p);
+      }
+      org.bytedeco.ffmpeg.global.avcodec.av_packet_free(p);
+      return n;
+    } finally {
+      g.stop();
+    }
+  }
+
   @Test
   void segmentsJoinWithTheSourcesAudioCopied() throws Exception {
     Path src = dir.resolve("src.mp4");
@@ -99,9 +122,16 @@ class VideoIoTest {
       }
       segments.add(p);
     }
+    // MP4 keeps every audio packet, the AAC priming one before time zero too (edit list).
+    long sourcePackets = audioPackets(src);
+    Path joinedMp4 = dir.resolve("joined.mp4");
+    assertEquals(sourcePackets, VideoMuxer.join(segments, src.toString(), joinedMp4, "mp4"));
+    assertEquals(sourcePackets, audioPackets(joinedMp4), "every audio packet, priming included");
+    assertEquals(30, readAll(joinedMp4).size());
     Path joined = dir.resolve("joined.mkv");
     long audio = VideoMuxer.join(segments, src.toString(), joined, "matroska");
     assertTrue(audio > 20, "audio packets copied: " + audio);
+    assertEquals(sourcePackets - 1, audio, "Matroska drops only the packet before time zero");
     try (VideoReader r = VideoReader.open(joined)) {
       assertTrue(r.info().hasAudio());
       assertEquals("aac", r.info().audioCodec());
