@@ -6,7 +6,9 @@ import static org.bytedeco.ffmpeg.global.avcodec.av_bsf_get_by_name;
 import static org.bytedeco.ffmpeg.global.avcodec.av_bsf_init;
 import static org.bytedeco.ffmpeg.global.avcodec.av_bsf_receive_packet;
 import static org.bytedeco.ffmpeg.global.avcodec.av_bsf_send_packet;
+import static org.bytedeco.ffmpeg.global.avcodec.AV_PKT_DATA_DISPLAYMATRIX;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_alloc;
+import static org.bytedeco.ffmpeg.global.avcodec.av_packet_side_data_get;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_free;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_rescale_ts;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_unref;
@@ -30,15 +32,21 @@ import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_VIDEO;
 import static org.bytedeco.ffmpeg.global.avutil.AV_NOPTS_VALUE;
 import static org.bytedeco.ffmpeg.global.avutil.av_compare_ts;
 import static org.bytedeco.ffmpeg.global.avutil.av_inv_q;
+import static org.bytedeco.ffmpeg.global.avutil.av_malloc;
+import static org.bytedeco.ffmpeg.global.avutil.av_mallocz;
 import static org.bytedeco.ffmpeg.global.avutil.av_rescale_q;
 import static org.bytedeco.ffmpeg.global.avutil.av_strerror;
 
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.ffmpeg.avcodec.AVBSFContext;
 import org.bytedeco.ffmpeg.avcodec.AVBitStreamFilter;
+import org.bytedeco.ffmpeg.avcodec.AVCodecParameters;
 import org.bytedeco.ffmpeg.avcodec.AVPacket;
+import org.bytedeco.ffmpeg.avcodec.AVPacketSideData;
 import org.bytedeco.ffmpeg.avformat.AVFormatContext;
 import org.bytedeco.ffmpeg.avformat.AVIOContext;
 import org.bytedeco.ffmpeg.avformat.AVInputFormat;
@@ -73,6 +81,9 @@ public final class VideoMuxer {
           "cannot create a " + container + " file");
       Input first = Input.open(segments.get(0).toString(), AVMEDIA_TYPE_VIDEO);
       AVStream vout = copyStream(out, first.stream());
+      if (audioSource != null) {
+        copyDisplayMatrix(audioSource, vout);
+      }
       if (container.equals("avi") && vout.r_frame_rate().num() > 0) {
         // AVI has one clock per stream and calls it the frame rate: tick once per frame, as
         // ffmpeg -c copy does, or the header claims the segment's time base as frames/s.
@@ -153,6 +164,43 @@ public final class VideoMuxer {
         avio_closep(out.pb());
       }
       avformat_free_context(out);
+    }
+  }
+
+  /**
+   * The source video's display matrix (a phone clip's rotation) onto {@code vout}, as ffmpeg
+   * -c copy keeps it: frames stay as coded, and players turn them as they turned the source.
+   * A source that cannot be reopened (a live URL, a file gone) keeps none.
+   */
+  private static void copyDisplayMatrix(String source, AVStream vout) {
+    Input src;
+    try {
+      src = Input.open(source, AVMEDIA_TYPE_VIDEO);
+    } catch (IOException | RuntimeException e) {
+      return;
+    }
+    try {
+      if (src.index < 0) {
+        return;
+      }
+      AVCodecParameters in = src.stream().codecpar();
+      AVPacketSideData sd = av_packet_side_data_get(in.coded_side_data(),
+          in.nb_coded_side_data(), AV_PKT_DATA_DISPLAYMATRIX);
+      if (sd == null || sd.isNull() || sd.size() <= 0) {
+        return;
+      }
+      AVCodecParameters outPar = vout.codecpar();
+      if (outPar.nb_coded_side_data() > 0) {
+        return; // the segment brought its own
+      }
+      // Owned by the output's parameters from here on: allocated as FFmpeg frees them.
+      AVPacketSideData copy = new AVPacketSideData(av_mallocz(new AVPacketSideData().sizeof()));
+      BytePointer data = new BytePointer(av_malloc(sd.size()));
+      Pointer.memcpy(data, sd.data(), sd.size());
+      copy.data(data).size(sd.size()).type(AV_PKT_DATA_DISPLAYMATRIX);
+      outPar.coded_side_data(copy).nb_coded_side_data(1);
+    } finally {
+      src.close();
     }
   }
 

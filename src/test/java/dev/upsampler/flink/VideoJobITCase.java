@@ -166,6 +166,48 @@ class VideoJobITCase {
   }
 
   @Test
+  void aPhoneClipKeepsItsRotation() throws Exception {
+    Path in = dir.resolve("phone.mp4");
+    org.bytedeco.ffmpeg.global.avutil.av_log_set_level(
+        org.bytedeco.ffmpeg.global.avutil.AV_LOG_ERROR);
+    try (org.bytedeco.javacv.FFmpegFrameRecorder r = new org.bytedeco.javacv.FFmpegFrameRecorder(
+        in.toFile(), 64, 48, 0)) {
+      r.setFormat("mp4");
+      r.setVideoCodecName("mpeg4");
+      r.setFrameRate(25);
+      r.setDisplayRotation(90);
+      r.start();
+      java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocateDirect(3 * 64 * 48);
+      for (int i = 0; i < 10; i++) {
+        buf.clear();
+        buf.put(TestVideos.pattern(i, 64, 48).bytes()).flip();
+        r.recordImage(64, 48, org.bytedeco.javacv.Frame.DEPTH_UBYTE, 3, 3 * 64,
+            org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_RGB24, buf);
+      }
+      r.stop();
+    }
+    double source = rotation(in);
+    assertEquals(90, Math.abs(source), 0.01, "the source is rotated");
+    for (String ext : new String[] {"mp4", "mov"}) {
+      Path out = dir.resolve("phone-x2." + ext);
+      run(job(in, out, "parallelism", "1"));
+      assertEquals(source, rotation(out), 0.01, ext + ": display rotation kept");
+      assertEquals(10, readAll(out).size());
+    }
+  }
+
+  static double rotation(Path file) throws Exception {
+    org.bytedeco.javacv.FFmpegFrameGrabber g = new org.bytedeco.javacv.FFmpegFrameGrabber(
+        file.toFile());
+    g.start();
+    try {
+      return g.getDisplayRotation();
+    } finally {
+      g.stop();
+    }
+  }
+
+  @Test
   void everyContainerSaysItsFrameRateAndFrameCount() throws Exception {
     Path in = dir.resolve("src.mkv");
     TestVideos.write(in, "matroska", "ffv1", "bgr0", 20, 64, 48, 25, false);
