@@ -81,6 +81,7 @@ public final class VideoFileFormat implements BulkFormat<FrameRecord, FileSource
     private boolean ended;
     private boolean finished;
     private boolean errorsReported;
+    private boolean noFramesReported;
     private long wallStart = -1;
     private long firstTimestamp;
 
@@ -141,6 +142,11 @@ public final class VideoFileFormat implements BulkFormat<FrameRecord, FileSource
         errorsReported = true;
         return error(location + ": " + video.decodeErrors() + " frame(s) could not be decoded"
             + " and were skipped");
+      }
+      if (video.framesRead() == 0 && !noFramesReported) {
+        // Opened, but nothing decoded: a reject, not a silent empty output.
+        noFramesReported = true;
+        return error(location + ": no video frame could be decoded");
       }
       finished = true;
       FrameRecord end = base(video.framesRead());

@@ -129,14 +129,37 @@ class VideoJobITCase {
     assertTrue(Math.abs(source.get(20).timestampMicros() - 1_333_333) < 1000,
         "the source has its gap: " + source.get(20).timestampMicros());
     for (String parallelism : new String[] {"1", "2"}) {
-      Path out = dir.resolve("gapped" + parallelism + "-x2.mp4");
-      run(job(in, out, "parallelism", parallelism));
-      List<VideoFrame> up = readAll(out);
-      assertEquals(source.size(), up.size(), "frame count");
-      for (int i = 0; i < source.size(); i++) {
-        assertEquals(source.get(i).timestampMicros(), up.get(i).timestampMicros(),
-            "timestamp of frame " + i + " at parallelism " + parallelism);
+      assertSameTimestamps(source, in, dir.resolve("gapped" + parallelism + "-x2.mp4"),
+          parallelism);
+    }
+  }
+
+  @Test
+  void aVariableFrameRateClipKeepsEveryTimestamp() throws Exception {
+    // Frames 1/60 s, 2/60 s or 3/60 s apart, as a phone's camera delivers them.
+    Path in = dir.resolve("vfr.mp4");
+    int[] steps = {1, 2, 3, 2, 1, 1, 3, 3, 2, 1};
+    try (dev.upsampler.io.VideoWriter w = dev.upsampler.io.VideoWriter.open(in, 96, 64, 60,
+        dev.upsampler.io.VideoSettings.forOutput(in))) {
+      long tick = 0;
+      for (int i = 0; i < 40; i++) {
+        w.write(TestVideos.pattern(i, 96, 64), Math.round(tick * 1e6 / 60));
+        tick += steps[i % steps.length];
       }
+    }
+    List<VideoFrame> source = readAll(in);
+    assertEquals(40, source.size());
+    assertSameTimestamps(source, in, dir.resolve("vfr-x2.mp4"), "2");
+  }
+
+  private void assertSameTimestamps(List<VideoFrame> source, Path in, Path out,
+      String parallelism) throws Exception {
+    run(job(in, out, "parallelism", parallelism));
+    List<VideoFrame> up = readAll(out);
+    assertEquals(source.size(), up.size(), "frame count");
+    for (int i = 0; i < source.size(); i++) {
+      assertEquals(source.get(i).timestampMicros(), up.get(i).timestampMicros(),
+          "timestamp of frame " + i + " at parallelism " + parallelism);
     }
   }
 

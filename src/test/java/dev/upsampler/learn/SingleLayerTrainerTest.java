@@ -114,6 +114,8 @@ class SingleLayerTrainerTest {
         "--epochs", "2", "--steps-per-epoch", "5", "--batch", "4", "--patch", "16");
     assertEquals(0, r.status(), r.err());
     assertTrue(r.out().contains("best validation gain"), r.out());
+    assertTrue(r.out().contains("training a single 8x8 transposed-convolution layer x2"),
+        r.out());
     assertTrue(Files.exists(out) && Files.exists(dir.resolve("k.json")));
     assertTrue(Files.readString(dir.resolve("k.json")).contains("validation_gain_db"));
     CliRun up = run("upscale", "--input", Resources.path("photos/small_chelsea.png").toString(),
