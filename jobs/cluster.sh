@@ -2,9 +2,13 @@
 # A real Flink standalone cluster on 127.0.0.1 (a JobManager and TaskManagers as separate JVMs),
 # built from this project's own Maven dependencies: no Flink download, no Docker.
 #
-#   jobs/cluster.sh start [--taskmanagers N]     start (or complete) a session cluster
+#   jobs/cluster.sh start [--taskmanagers N] [-D KEY=VALUE ...]
+#                                                start (or complete) a session cluster; -D adds
+#                                                Flink settings to its config.yaml (file systems,
+#                                                HA: cluster-wide, so credentials belong here)
 #   jobs/cluster.sh submit JOB.yaml [--input DIR] [--output DIR] [--kernel K] [--scale S]
-#                   [--parallelism P] [--threads T] [--detach] [--via rest|cli]
+#                   [--parallelism P] [--threads T] [--set SETTING=VALUE] [-D KEY=VALUE]
+#                   [--detach] [--via rest|cli]       (-D: a Flink setting for this job)
 #   jobs/cluster.sh status                       processes, task managers, jobs and counters
 #   jobs/cluster.sh wait JOB_ID | cancel JOB_ID
 #   jobs/cluster.sh stop                         stop what start started, by PID
@@ -114,6 +118,16 @@ execution.checkpointing.dir: file://$CLUSTER_HOME/checkpoints
 web.upload.dir: $CLUSTER_HOME/uploads
 io.tmp.dirs: $CLUSTER_HOME/tmp
 EOF
+  local kv key
+  for kv in "${EXTRA_CONF[@]}"; do
+    key=${kv%%=*}
+    # A setting given with -D replaces the generated one (YAML keys must be unique), as a
+    # single-quoted scalar: any value, quotes doubled.
+    awk -v k="$key:" 'index($0, k) != 1' "$CONF/config.yaml" >"$CONF/config.yaml.tmp"
+    mv "$CONF/config.yaml.tmp" "$CONF/config.yaml"
+    printf "%s: '%s'\n" "$key" "$(printf '%s' "${kv#*=}" | sed "s/'/''/g")" \
+      >>"$CONF/config.yaml"
+  done
   cat >"$CONF/log4j.properties" <<'EOF'
 rootLogger.level = INFO
 rootLogger.appenderRef.file.ref = MainAppender
@@ -208,14 +222,27 @@ wait_ready() {
   die "the cluster was not ready within $START_TIMEOUT s (logs in $LOGS)"
 }
 
+EXTRA_CONF=()
+
+# -D KEY=VALUE or -DKEY=VALUE: one Flink setting, checked for its shape.
+conf_arg() {
+  [[ $1 == ?*=* ]] || die "-D expects KEY=VALUE, got '$1'"
+  EXTRA_CONF+=("$1")
+}
+
 cmd_start() {
   local want=1
   while (($#)); do
     case $1 in
       --taskmanagers) want=${2:?--taskmanagers needs a number}; shift 2 ;;
+      -D) conf_arg "${2:?-D needs KEY=VALUE}"; shift 2 ;;
+      -D*) conf_arg "${1#-D}"; shift ;;
       *) die "start: unknown option $1" ;;
     esac
   done
+  if ((${#EXTRA_CONF[@]})) && alive "$PIDS/jobmanager.pid"; then
+    die "the cluster is running: -D settings apply when it starts (jobs/cluster.sh stop first)"
+  fi
   need_build
   mkdir -p "$PIDS"
   if alive "$PIDS/jobmanager.pid"; then
@@ -290,6 +317,8 @@ cmd_submit() {
     case $1 in
       --detach|-d) detach=1; shift ;;
       --via) via=${2:?--via needs rest or cli}; shift 2 ;;
+      -D) overrides+=(-D "${2:?-D needs KEY=VALUE}"); shift 2 ;;
+      -D*) overrides+=(-D "${1#-D}"); shift ;;
       --*) overrides+=("$1" "${2:?$1 needs a value}"); shift 2 ;;
       *) die "submit: unexpected argument $1" ;;
     esac

@@ -33,11 +33,19 @@ final class JobOverrides {
       + " keyed as in the YAML file (repeatable; validated like the file), e.g. --set format=jpg.")
   Map<String, String> set;
 
+  @Option(names = "-D", paramLabel = "KEY=VALUE", description = "A Flink setting for the job"
+      + " (a config.yaml key, as Flink's own CLI takes it; repeatable), e.g."
+      + " -D execution.checkpointing.interval=5s. Wins over the job file's flink: map.")
+  Map<String, String> flinkSettings;
+
   /** The settings given, keyed as in the YAML file; the named flags win over --set. */
   Map<String, String> asMap() {
     Map<String, String> m = new LinkedHashMap<>();
     if (set != null) {
       m.putAll(set);
+    }
+    if (flinkSettings != null) {
+      flinkSettings.forEach((k, v) -> m.put(dev.upsampler.flink.JobDefinition.FLINK_PREFIX + k, v));
     }
     put(m, "input", input);
     put(m, "output", output);

@@ -43,7 +43,13 @@ public record JobDefinition(
     String name, String input, String output, String kernel, String scale, String color,
     String format, float quality, int parallelism, int threads, long maxPixels,
     int monitorIntervalSeconds, int checkpointIntervalSeconds, int restartAttempts,
-    VideoOptions video) implements Serializable {
+    VideoOptions video, Map<String, String> flink) implements Serializable {
+
+  /**
+   * Flink settings for the job (its {@code flink:} map, and {@code -D KEY=VALUE} on the command
+   * line) travel among the other settings under this prefix.
+   */
+  public static final String FLINK_PREFIX = "flink.";
 
   static final Set<String> KEYS = keys();
 
@@ -74,17 +80,43 @@ public record JobDefinition(
     Map<String, String> v = new LinkedHashMap<>();
     for (Iterator<String> it = y.fieldNames(); it.hasNext(); ) {
       String k = it.next();
+      if (k.equals("flink")) {
+        flinkMap(file, y.get(k), v);
+        continue;
+      }
       if (!KEYS.contains(k)) {
         throw new InvalidInputException(file, "unknown setting '" + k + "'; expected one of "
-            + KEYS);
+            + KEYS + " or a flink: map");
       }
       v.put(k, y.get(k).asText());
+    }
+    for (String k : overrides.keySet()) {
+      if (!KEYS.contains(k) && !(k.startsWith(FLINK_PREFIX) && k.length() > FLINK_PREFIX.length())) {
+        throw new InvalidInputException(file, "unknown setting '" + k + "' given on the command"
+            + " line; expected one of " + KEYS + ", or -D KEY=VALUE for a Flink setting");
+      }
     }
     v.putAll(overrides);
     try {
       return of(v);
     } catch (IllegalArgumentException e) {
       throw new InvalidInputException(file, e.getMessage());
+    }
+  }
+
+  /** {@code flink:} holds Flink's config.yaml keys with scalar values, flattened. */
+  private static void flinkMap(java.nio.file.Path file, JsonNode m, Map<String, String> into)
+      throws InvalidInputException {
+    if (!m.isObject()) {
+      throw new InvalidInputException(file, "flink: expected a mapping of Flink settings"
+          + " (config.yaml keys), got " + m.getNodeType().toString().toLowerCase());
+    }
+    for (Iterator<String> it = m.fieldNames(); it.hasNext(); ) {
+      String k = it.next();
+      if (!m.get(k).isValueNode()) {
+        throw new InvalidInputException(file, "flink: " + k + " must be a single value");
+      }
+      into.put(FLINK_PREFIX + k, m.get(k).asText());
     }
   }
 
@@ -101,9 +133,19 @@ public record JobDefinition(
         number(v, "monitor-interval", "0", Integer::parseInt),
         number(v, "checkpoint-interval", "10", Integer::parseInt),
         number(v, "restart-attempts", "3", Integer::parseInt),
-        VideoOptions.of(v));
+        VideoOptions.of(v), flinkSettings(v));
     d.validate();
     return d;
+  }
+
+  private static Map<String, String> flinkSettings(Map<String, String> v) {
+    Map<String, String> f = new java.util.TreeMap<>();
+    v.forEach((k, value) -> {
+      if (k.startsWith(FLINK_PREFIX)) {
+        f.put(k.substring(FLINK_PREFIX.length()), value);
+      }
+    });
+    return java.util.Collections.unmodifiableMap(f);
   }
 
   private static String required(Map<String, String> v, String key) {

@@ -15,19 +15,53 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 public final class JobMain {
   private JobMain() {}
 
-  public static void main(String[] args) throws Exception {
-    if (args.length < 1 || args.length % 2 != 1) {
-      throw new IllegalArgumentException(
-          "usage: JobMain JOB.yaml [--input DIR] [--output DIR] [--kernel K] [--scale S]"
-              + " [--parallelism P] [--threads T]");
-    }
+  private static final String USAGE = "usage: JobMain JOB.yaml [--input DIR] [--output DIR]"
+      + " [--kernel K] [--scale S] [--parallelism P] [--threads T] [--SETTING VALUE]"
+      + " [--set SETTING=VALUE] [-D FLINK_KEY=VALUE]";
+
+  /**
+   * The settings after the job file: {@code --SETTING VALUE}, {@code --set SETTING=VALUE} (any
+   * job-definition key) and {@code -D KEY=VALUE} or {@code -DKEY=VALUE} (a Flink setting).
+   */
+  static Map<String, String> overrides(String[] args) {
     Map<String, String> overrides = new LinkedHashMap<>();
-    for (int i = 1; i < args.length; i += 2) {
-      if (!args[i].startsWith("--")) {
-        throw new IllegalArgumentException("expected --setting value, got '" + args[i] + "'");
+    for (int i = 1; i < args.length; i++) {
+      String a = args[i];
+      if (a.startsWith("-D") && !a.startsWith("--")) {
+        String kv = a.length() > 2 ? a.substring(2) : value(args, ++i, a);
+        int eq = kv.indexOf('=');
+        if (eq <= 0) {
+          throw new IllegalArgumentException("-D expects KEY=VALUE, got '" + kv + "'");
+        }
+        overrides.put(JobDefinition.FLINK_PREFIX + kv.substring(0, eq), kv.substring(eq + 1));
+      } else if (a.equals("--set")) {
+        String kv = value(args, ++i, a);
+        int eq = kv.indexOf('=');
+        if (eq <= 0) {
+          throw new IllegalArgumentException("--set expects SETTING=VALUE, got '" + kv + "'");
+        }
+        overrides.put(kv.substring(0, eq), kv.substring(eq + 1));
+      } else if (a.startsWith("--")) {
+        overrides.put(a.substring(2), value(args, ++i, a));
+      } else {
+        throw new IllegalArgumentException("unexpected argument '" + a + "'; " + USAGE);
       }
-      overrides.put(args[i].substring(2), args[i + 1]);
     }
+    return overrides;
+  }
+
+  private static String value(String[] args, int i, String option) {
+    if (i >= args.length) {
+      throw new IllegalArgumentException(option + " needs a value; " + USAGE);
+    }
+    return args[i];
+  }
+
+  public static void main(String[] args) throws Exception {
+    if (args.length < 1) {
+      throw new IllegalArgumentException(USAGE);
+    }
+    Map<String, String> overrides = overrides(args);
     JobDefinition def = JobDefinition.load(Path.of(args[0]), overrides);
     StreamExecutionEnvironment env =
         StreamExecutionEnvironment.getExecutionEnvironment(UpscaleJob.configuration(def));

@@ -57,6 +57,8 @@ public final class UpscaleJob {
     c.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
     c.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, def.restartAttempts());
     c.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofSeconds(1));
+    // The job's own Flink settings (flink: map, -D) last: what the user names explicitly wins.
+    def.flink().forEach(c::setString);
     return c;
   }
 

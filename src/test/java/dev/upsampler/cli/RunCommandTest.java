@@ -87,6 +87,20 @@ class RunCommandTest {
   }
 
   @Test
+  void takesFlinkAndJobSettingsLikeFlinksOwnCli() throws IOException {
+    Path photo = Files.copy(Resources.path("photos/small_coffee.png"), dir.resolve("s.png"));
+    CliRun r = run("run", "jobs/images.yaml", "--input", photo.toString(), "--output",
+        dir.resolve("o").toString(), "--set", "format=jpg", "--set", "quality=0.8", "-D",
+        "pipeline.auto-watermark-interval=200ms", "-Dexecution.checkpointing.interval=2s");
+    assertEquals(0, r.status(), r.err());
+    assertTrue(Files.exists(dir.resolve("o/s.jpg")), r.out());
+    r = run("run", "jobs/images.yaml", "--input", photo.toString(), "--output",
+        dir.resolve("o2").toString(), "--set", "colour=y");
+    assertEquals(1, r.status(), r.out());
+    assertTrue(r.err().contains("unknown setting 'colour' given on the command line"), r.err());
+  }
+
+  @Test
   void aSingleFileInputLandsAtTheOutputsTop() throws IOException {
     Path photo = Files.copy(Resources.path("photos/coffee.png"), dir.resolve("coffee.png"));
     Path out = dir.resolve("one");

@@ -74,9 +74,18 @@ class LocalClusterIT {
   @Test
   @Order(1)
   void startsTwoJvmsOnLoopbackAndIsIdempotent() throws Exception {
-    Result first = script("start");
+    // -D settings land in the cluster's config.yaml, a generated key replaced, not repeated.
+    Result first = script("start", "-D", "heartbeat.timeout=10000",
+        "-Dmetrics.latency.interval=0");
     assertEquals(0, first.status, first.text);
     assertTrue(first.text.contains("session cluster up"), first.text);
+    List<String> conf = Files.readAllLines(HOME.resolve("conf/config.yaml"));
+    assertEquals(1, conf.stream().filter(l -> l.startsWith("heartbeat.timeout:")).count(), "" + conf);
+    assertTrue(conf.contains("heartbeat.timeout: '10000'"), "" + conf);
+    assertTrue(conf.contains("metrics.latency.interval: '0'"), "" + conf);
+    Result late = script("start", "-D", "a.b=c");
+    assertEquals(1, late.status, late.text);
+    assertTrue(late.text.contains("-D settings apply when it starts"), late.text);
     assertEquals(2, clusterProcesses().size(), "a JobManager and a TaskManager JVM");
     Result again = script("start");
     assertEquals(0, again.status, again.text);
@@ -98,7 +107,8 @@ class LocalClusterIT {
   @Order(3)
   void runsAJobDefinitionThroughFlinksCli() throws Exception {
     Path out = WORK.resolve("cli-out");
-    Result r = script("submit", "jobs/demo.yaml", "--output", out.toString(), "--via", "cli");
+    Result r = script("submit", "jobs/demo.yaml", "--output", out.toString(), "--via", "cli",
+        "--set", "quality=0.9", "-D", "pipeline.auto-watermark-interval=200ms");
     assertEquals(0, r.status, r.text);
     assertTrue(r.text.contains("frames-upscaled (java.lang.Long): 4"), r.text);
     assertEquals(Set.of("astronaut.png", "chelsea.png", "coffee.jpg", "rocket.jpg"),

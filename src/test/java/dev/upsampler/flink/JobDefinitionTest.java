@@ -55,6 +55,40 @@ class JobDefinitionTest {
     assertTrue(e.getMessage().contains("unknown video encoder 'libx264'"), e.getMessage());
   }
 
+  @Test
+  void flinkSettingsComeFromTheFilesMapAndTheCommandLine() throws IOException {
+    Path in = Files.createDirectories(dir.resolve("in"));
+    Path job = dir.resolve("job.yaml");
+    Files.writeString(job, "input: " + in + "\noutput: " + dir.resolve("out") + "\n"
+        + "flink:\n  s3.endpoint: http://127.0.0.1:9000\n  s3.path.style.access: true\n");
+    JobDefinition def = JobDefinition.load(job, Map.of("flink.s3.endpoint",
+        "http://127.0.0.1:9100", "quality", "0.8"));
+    assertEquals(Map.of("s3.endpoint", "http://127.0.0.1:9100", "s3.path.style.access", "true"),
+        def.flink(), "the command line wins over the file");
+    org.apache.flink.configuration.Configuration c = UpscaleJob.configuration(def);
+    assertEquals("http://127.0.0.1:9100", c.toMap().get("s3.endpoint"));
+    assertEquals(0.8f, def.quality());
+
+    InvalidInputException e = assertThrows(InvalidInputException.class,
+        () -> JobDefinition.load(job, Map.of("colour", "y")));
+    assertTrue(e.getMessage().contains("unknown setting 'colour' given on the command line"),
+        e.getMessage());
+    Files.writeString(job, "input: " + in + "\noutput: " + dir.resolve("out") + "\n"
+        + "flink:\n  s3:\n    endpoint: x\n");
+    e = assertThrows(InvalidInputException.class, () -> JobDefinition.load(job, Map.of()));
+    assertTrue(e.getMessage().contains("flink: s3 must be a single value"), e.getMessage());
+  }
+
+  @Test
+  void jobMainTakesSettingsAsRunDoes() {
+    assertEquals(Map.of("input", "/in", "quality", "0.5", "flink.a.b", "c=d", "flink.x", "1"),
+        JobMain.overrides(new String[] {"job.yaml", "--input", "/in", "--set", "quality=0.5",
+            "-D", "a.b=c=d", "-Dx=1"}));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> JobMain.overrides(new String[] {"job.yaml", "-D", "novalue"}));
+    assertTrue(e.getMessage().contains("-D expects KEY=VALUE"), e.getMessage());
+  }
+
   @ParameterizedTest
   @CsvSource(delimiter = '|', value = {
       "kernel: sharpest          | unknown kernel 'sharpest'",
