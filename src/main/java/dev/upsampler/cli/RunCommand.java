@@ -86,9 +86,8 @@ final class RunCommand extends BaseCommand {
     }
     JobExecutionResult result = done.get();
     Map<String, Object> acc = result.getAllAccumulatorResults();
-    long notWritten = count(acc, ReorderFunction.NOT_WRITTEN);
-    long written = count(acc, UpscaleFunction.WRITTEN) - notWritten;
-    long rejected = count(acc, UpscaleFunction.REJECTED) + notWritten;
+    long written = UpscaleJob.framesWritten(k -> count(acc, k));
+    long rejected = UpscaleJob.framesRejected(k -> count(acc, k));
     long dropped = count(acc, UpscaleFunction.DROPPED);
     double secs = (System.nanoTime() - start) / 1e9;
     out().printf(Locale.ROOT, "done in %.1f s: %d frames written to %s, %d rejected%s,"
@@ -128,13 +127,14 @@ final class RunCommand extends BaseCommand {
   private static String progress(JobClient client, long start) {
     try {
       Map<String, Object> acc = client.getAccumulators().get(1, TimeUnit.SECONDS);
-      long written = count(acc, UpscaleFunction.WRITTEN);
-      if (written == 0 && count(acc, UpscaleFunction.REJECTED) == 0) {
+      long written = UpscaleJob.framesWritten(k -> count(acc, k));
+      long rejected = UpscaleJob.framesRejected(k -> count(acc, k));
+      if (written == 0 && rejected == 0) {
         return null; // nothing to report yet (the job is starting)
       }
       double secs = (System.nanoTime() - start) / 1e9;
       return String.format(Locale.ROOT, "  %d written, %d rejected, %.2f frames/s", written,
-          count(acc, UpscaleFunction.REJECTED), written / secs);
+          rejected, written / secs);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return null;

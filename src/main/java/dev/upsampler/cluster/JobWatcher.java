@@ -1,8 +1,7 @@
 package dev.upsampler.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.upsampler.flink.ReorderFunction;
-import dev.upsampler.flink.UpscaleFunction;
+import dev.upsampler.flink.UpscaleJob;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
@@ -56,9 +55,8 @@ public final class JobWatcher {
 
   /** "N written, M rejected, R restarts" from the job's accumulators and metrics. */
   public static String counters(JobOutcome o) {
-    long notWritten = o.counter(ReorderFunction.NOT_WRITTEN);
-    return (o.counter(UpscaleFunction.WRITTEN) - notWritten) + " frames written, "
-        + (o.counter(UpscaleFunction.REJECTED) + notWritten)
+    return UpscaleJob.framesWritten(o::counter) + " frames written, "
+        + UpscaleJob.framesRejected(o::counter)
         + " rejected" + (o.restarts() > 0 ? ", " + o.restarts() + " restart(s)" : "");
   }
 }

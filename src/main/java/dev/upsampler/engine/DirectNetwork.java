@@ -77,7 +77,7 @@ final class DirectNetwork {
    * planes: {@code h x w} interior pixels inside a zero border of {@code pad}.
    */
   static final class Workspace {
-    private final PlanCache plans = new PlanCache();
+    private final PlanCache plans;
     private float[] a = new float[0];
     private float[] b = new float[0];
     private float[] z = new float[0];
@@ -88,6 +88,11 @@ final class DirectNetwork {
     private int w;
     private int pad;
     private ConvTransposePlan plan;
+
+    /** @param plans the thread's plan cache (tiles repeat a few sizes) */
+    Workspace(PlanCache plans) {
+      this.plans = plans;
+    }
 
     int rowLength() {
       return w + 2 * pad;
@@ -100,11 +105,6 @@ final class DirectNetwork {
     /** Flat index of interior pixel (y, x) in a plane; y and x may reach into the border. */
     int at(int y, int x) {
       return (pad + y) * rowLength() + pad + x;
-    }
-
-    /** The transposed convolution's plan for this tile (null without one). */
-    ConvTransposePlan plan() {
-      return plan;
     }
 
     private static float[] grow(float[] f, int size) {

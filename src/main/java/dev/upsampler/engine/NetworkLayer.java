@@ -215,6 +215,11 @@ public sealed interface NetworkLayer
 
     public Workspace() {}
 
+    /** The plans this thread remembers, shared with the direct form's workspace. */
+    PlanCache plans() {
+      return plans;
+    }
+
     /** {@code spec.plan(h, w)}, remembered: tiles of a frame repeat a few sizes. */
     ConvTransposePlan plan(ConvTransposeSpec spec, int h, int w) {
       return plans.plan(spec, h, w);

@@ -36,7 +36,7 @@ public final class SequentialNetwork {
   /** One thread's scratch for a tile: either form's. */
   private static final class Scratch {
     final NetworkLayer.Workspace layers = new NetworkLayer.Workspace();
-    final DirectNetwork.Workspace direct = new DirectNetwork.Workspace();
+    final DirectNetwork.Workspace direct = new DirectNetwork.Workspace(layers.plans());
   }
   private final ConcurrentLinkedQueue<Tensor> skipBuffers = new ConcurrentLinkedQueue<>();
 

@@ -70,6 +70,21 @@ public final class UpscaleJob {
     return def.source() != VideoOptions.Source.IMAGES && def.parallelism() == 1;
   }
 
+  /**
+   * Frames handed to the sink, from the job's counters: upscaled, less those refused before the
+   * sink (output name clashes), which count as rejected instead.
+   */
+  public static long framesWritten(java.util.function.ToLongFunction<String> counter) {
+    return counter.applyAsLong(UpscaleFunction.WRITTEN)
+        - counter.applyAsLong(ReorderFunction.NOT_WRITTEN);
+  }
+
+  /** Frames rejected anywhere in the job (see {@link #framesWritten}). */
+  public static long framesRejected(java.util.function.ToLongFunction<String> counter) {
+    return counter.applyAsLong(UpscaleFunction.REJECTED)
+        + counter.applyAsLong(ReorderFunction.NOT_WRITTEN);
+  }
+
   /** Adds the job to {@code env}. */
   public static void build(StreamExecutionEnvironment env, JobDefinition def,
       Sink<FrameRecord> frames, Sink<Reject> rejects) {

@@ -171,10 +171,7 @@ class VideoJobITCase {
   }
 
   static Header header(Path file) throws Exception {
-    org.bytedeco.javacv.FFmpegFrameGrabber g = new org.bytedeco.javacv.FFmpegFrameGrabber(
-        file.toFile());
-    g.start();
-    try {
+    return TestVideos.probe(file, g -> {
       org.bytedeco.ffmpeg.avformat.AVFormatContext fc = g.getFormatContext();
       for (int i = 0; i < fc.nb_streams(); i++) {
         org.bytedeco.ffmpeg.avformat.AVStream st = fc.streams(i);
@@ -183,9 +180,7 @@ class VideoJobITCase {
         }
       }
       throw new AssertionError(file + " has no video stream");
-    } finally {
-      g.stop();
-    }
+    });
   }
 
   @Test
@@ -220,14 +215,7 @@ class VideoJobITCase {
   }
 
   static double rotation(Path file) throws Exception {
-    org.bytedeco.javacv.FFmpegFrameGrabber g = new org.bytedeco.javacv.FFmpegFrameGrabber(
-        file.toFile());
-    g.start();
-    try {
-      return g.getDisplayRotation();
-    } finally {
-      g.stop();
-    }
+    return TestVideos.probe(file, g -> g.getDisplayRotation());
   }
 
   @Test

@@ -78,10 +78,7 @@ class VideoIoTest {
 
   /** Audio packets in a file, as ffprobe -count_packets counts them. */
   static long audioPackets(Path file) throws Exception {
-    org.bytedeco.javacv.FFmpegFrameGrabber g = new org.bytedeco.javacv.FFmpegFrameGrabber(
-        file.toFile());
-    g.start();
-    try {
+    return TestVideos.probe(file, g -> {
       org.bytedeco.ffmpeg.avformat.AVFormatContext fc = g.getFormatContext();
       org.bytedeco.ffmpeg.avcodec.AVPacket p = org.bytedeco.ffmpeg.global.avcodec.av_packet_alloc();
       long n = 0;
@@ -94,9 +91,7 @@ class VideoIoTest {
       }
       org.bytedeco.ffmpeg.global.avcodec.av_packet_free(p);
       return n;
-    } finally {
-      g.stop();
-    }
+    });
   }
 
   @Test

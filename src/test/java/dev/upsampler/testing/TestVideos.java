@@ -12,6 +12,24 @@ import org.bytedeco.javacv.FFmpegFrameRecorder;
 public final class TestVideos {
   private TestVideos() {}
 
+  /** What a test reads off an opened file (its streams, headers, side data). */
+  @FunctionalInterface
+  public interface Probe<T> {
+    T read(org.bytedeco.javacv.FFmpegFrameGrabber opened) throws Exception;
+  }
+
+  /** Opens {@code file} with FFmpeg, as ffprobe would, and reads something off it. */
+  public static <T> T probe(Path file, Probe<T> probe) throws Exception {
+    org.bytedeco.javacv.FFmpegFrameGrabber g = new org.bytedeco.javacv.FFmpegFrameGrabber(
+        file.toFile());
+    g.start();
+    try {
+      return probe.read(g);
+    } finally {
+      g.stop();
+    }
+  }
+
   /** Every frame of a video file, decoded as RGB. */
   public static java.util.List<dev.upsampler.io.VideoFrame> readAll(Path file)
       throws java.io.IOException {
