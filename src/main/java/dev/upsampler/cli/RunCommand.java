@@ -6,6 +6,7 @@ import dev.upsampler.flink.ReorderFunction;
 import dev.upsampler.flink.UpscaleFunction;
 import dev.upsampler.flink.UpscaleJob;
 import dev.upsampler.io.KernelFiles;
+import dev.upsampler.storage.Storage;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
@@ -55,6 +56,9 @@ final class RunCommand extends BaseCommand {
         def.name(), def.input(), def.output(), def.kernel(), def.scale(), def.color(),
         def.parallelism(), KernelFiles.resolve(def.kernel(), def.scaleYx())
             .pathDescription());
+    // An embedded Flink never sets its file systems up: s3:// needs the job's settings now.
+    Storage.initialize(def.flink());
+    UpscaleJob.checkStorage(def);
     Configuration conf = UpscaleJob.configuration(def);
     StreamExecutionEnvironment env;
     if (webUi != null) {

@@ -1,18 +1,18 @@
 package dev.upsampler.flink;
 
+import dev.upsampler.storage.AtomicPublish;
+import dev.upsampler.storage.Storage;
 import java.io.IOException;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
-import org.apache.flink.core.fs.FSDataOutputStream;
-import org.apache.flink.core.fs.FileSystem;
 import org.apache.flink.core.fs.Path;
 
 /**
- * Writes each frame to {@code <output>/<stream>/<name>} through Flink's {@link FileSystem}: first
- * to a hidden temporary name, then renamed. Names are deterministic, so a frame replayed after a
- * failure overwrites its earlier copy (and its temporary file, if the writer died mid-write):
- * after any restart the output holds each frame exactly once and never a partial file.
+ * Writes each frame to {@code <output>/<stream>/<name>} on any Flink file system, published whole
+ * or not at all ({@link AtomicPublish}: a rename on disk, a committed upload on S3). Names are
+ * deterministic, so a frame replayed after a failure overwrites its earlier copy: after any
+ * restart the output holds each frame exactly once and never a partial file.
  */
 public final class FrameFileSink implements Sink<FrameRecord> {
   private static final long serialVersionUID = 1L;
@@ -24,7 +24,7 @@ public final class FrameFileSink implements Sink<FrameRecord> {
 
   @Override
   public SinkWriter<FrameRecord> createWriter(WriterInitContext context) {
-    return new Writer(new Path(output));
+    return new Writer(Storage.resolve(output));
   }
 
   static final class Writer implements SinkWriter<FrameRecord> {
@@ -41,7 +41,7 @@ public final class FrameFileSink implements Sink<FrameRecord> {
       }
       Path dir = r.streamId == null || r.streamId.isEmpty() ? root : new Path(root, r.streamId);
       Path target = new Path(dir, r.outputName);
-      writeAtomically(target, r.data);
+      AtomicPublish.write(target, r.data);
     }
 
     @Override
@@ -49,24 +49,5 @@ public final class FrameFileSink implements Sink<FrameRecord> {
 
     @Override
     public void close() {}
-  }
-
-  /** Temporary name, then rename: readers see the whole file or none. */
-  static void writeAtomically(Path target, byte[] data) throws IOException {
-    FileSystem fs = target.getFileSystem();
-    // One temporary name per target, not a random one: a frame that was being written when its
-    // TaskManager died is after the last checkpoint, so it is replayed and its leftover
-    // temporary file is overwritten and renamed rather than left behind.
-    Path tmp = new Path(target.getParent(), "." + target.getName() + ".inprogress");
-    try (FSDataOutputStream out = fs.create(tmp, FileSystem.WriteMode.OVERWRITE)) {
-      out.write(data);
-    }
-    if (!fs.rename(tmp, target)) {
-      fs.delete(target, false);
-      if (!fs.rename(tmp, target)) {
-        fs.delete(tmp, false);
-        throw new IOException("could not rename " + tmp + " to " + target);
-      }
-    }
   }
 }

@@ -255,8 +255,7 @@ public record JobDefinition(
     if (!videoOutput()) {
       return output;
     }
-    java.nio.file.Path parent = java.nio.file.Path.of(output).toAbsolutePath().getParent();
-    return parent.toString();
+    return dev.upsampler.storage.Storage.resolve(output).getParent().toString();
   }
 
   /** The scale as (y, x). */

@@ -63,6 +63,7 @@ public final class JobMain {
     }
     Map<String, String> overrides = overrides(args);
     JobDefinition def = JobDefinition.load(Path.of(args[0]), overrides);
+    UpscaleJob.checkStorage(def); // file systems as the cluster set them up (plugins, config.yaml)
     StreamExecutionEnvironment env =
         StreamExecutionEnvironment.getExecutionEnvironment(UpscaleJob.configuration(def));
     UpscaleJob.build(env, def);

@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import dev.upsampler.storage.AtomicPublish;
+import dev.upsampler.storage.Storage;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
@@ -51,7 +53,7 @@ public final class RejectsSink implements Sink<Reject> {
           line.put("time", java.time.Instant.ofEpochMilli(r.timeMillis).toString());
           sb.append(json.writeValueAsString(line)).append('\n');
         }
-        FrameFileSink.writeAtomically(new Path(new Path(output), FILE),
+        AtomicPublish.write(new Path(Storage.resolve(output), FILE),
             sb.toString().getBytes(StandardCharsets.UTF_8));
       }
 

@@ -1,5 +1,6 @@
 package dev.upsampler.flink;
 
+import dev.upsampler.storage.Storage;
 import java.time.Duration;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.sink2.Sink;
@@ -146,6 +147,19 @@ public final class UpscaleJob {
       source.monitorContinuously(Duration.ofSeconds(def.monitorIntervalSeconds()));
     }
     return source.build();
+  }
+
+  /**
+   * Fails with one line naming the location and the cause when the input cannot be read or the
+   * output's file system cannot be reached (wrong endpoint or credentials, a missing bucket),
+   * before any work starts. File systems must be set up ({@link Storage#initialize} in embedded
+   * runs; a cluster does it from its configuration).
+   */
+  public static void checkStorage(JobDefinition def) throws IOException {
+    if (def.source() != VideoOptions.Source.LIVE) {
+      Storage.requireExists(Storage.resolve(def.input()));
+    }
+    Storage.requireReachable(Storage.resolve(def.output()));
   }
 
   /** The job with its real sinks. */

@@ -2,6 +2,8 @@ package dev.upsampler.flink;
 
 import dev.upsampler.io.VideoFrame;
 import dev.upsampler.io.VideoReader;
+import dev.upsampler.storage.LocalStaging;
+import dev.upsampler.storage.Storage;
 import java.io.IOException;
 import java.time.Duration;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -66,10 +68,9 @@ public final class VideoFileFormat implements BulkFormat<FrameRecord, FileSource
     return dot > 0 ? n.substring(0, dot) : n;
   }
 
-  /** A local path for FFmpeg, or the URI itself for the protocols FFmpeg speaks. */
+  /** How a file is named in reports and to the video sink: its local path, or its URI. */
   static String ffmpegLocation(Path path) {
-    String scheme = path.toUri().getScheme();
-    return scheme == null || scheme.equals("file") ? path.toUri().getPath() : path.toString();
+    return Storage.isLocal(path) ? path.toUri().getPath() : path.toString();
   }
 
   private final class VideoFileReader implements Reader<FrameRecord> {
@@ -78,6 +79,8 @@ public final class VideoFileFormat implements BulkFormat<FrameRecord, FileSource
     private final String stream;
     private long emitted;
     private VideoReader video;
+    /** The file FFmpeg reads: the input itself, or a local copy of a remote one. */
+    private LocalStaging.Staged staged;
     private boolean ended;
     private boolean finished;
     private boolean errorsReported;
@@ -111,7 +114,8 @@ public final class VideoFileFormat implements BulkFormat<FrameRecord, FileSource
       }
       if (video == null) {
         try {
-          video = VideoReader.open(location, Duration.ZERO, yuv);
+          staged = LocalStaging.stage(split.path());
+          video = VideoReader.open(staged.file().toString(), Duration.ZERO, yuv);
         } catch (IOException e) {
           finished = true;
           return emitted == 0 ? error(e.getMessage()) : null;
@@ -190,14 +194,19 @@ public final class VideoFileFormat implements BulkFormat<FrameRecord, FileSource
     /** A record that reports a problem (a reject); it has no place in the sequence. */
     private FrameRecord error(String message) {
       FrameRecord r = base(-1);
-      r.error = message;
+      // FFmpeg names the file it opened: a staged copy is reported as the input it copies.
+      r.error = staged != null && staged.copy() && message != null
+          ? message.replace(staged.file().toString(), location) : message;
       return r;
     }
 
     @Override
-    public void close() {
+    public void close() throws IOException {
       if (video != null) {
         video.close();
+      }
+      if (staged != null) {
+        staged.close();
       }
     }
   }

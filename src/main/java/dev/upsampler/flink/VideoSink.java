@@ -3,6 +3,9 @@ package dev.upsampler.flink;
 import dev.upsampler.io.VideoMuxer;
 import dev.upsampler.io.VideoSettings;
 import dev.upsampler.io.VideoWriter;
+import dev.upsampler.storage.AtomicPublish;
+import dev.upsampler.storage.LocalStaging;
+import dev.upsampler.storage.Storage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -10,15 +13,12 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.Serializable;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.apache.flink.api.connector.sink2.CommitterInitContext;
 import org.apache.flink.api.connector.sink2.CommittingSinkWriter;
 import org.apache.flink.api.connector.sink2.Committer;
@@ -27,6 +27,9 @@ import org.apache.flink.api.connector.sink2.StatefulSinkWriter;
 import org.apache.flink.api.connector.sink2.SupportsCommitter;
 import org.apache.flink.api.connector.sink2.SupportsWriterState;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
+import org.apache.flink.core.fs.FileStatus;
+import org.apache.flink.core.fs.FileSystem;
+import org.apache.flink.core.fs.Path;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 import org.apache.flink.metrics.Counter;
 import org.slf4j.Logger;
@@ -52,9 +55,12 @@ import org.slf4j.LoggerFactory;
  *
  * With {@code segments: true} each segment is also published, once its checkpoint is complete,
  * as {@code NAME-000001.EXT} beside the output: a live stream's video appears as it goes.
- * Frames keep their source timestamps (on the frame-rate grid). Output paths are local (FFmpeg
- * writes them); {@code {stream}} in the output path is replaced by the stream's name. Runs with
- * parallelism 1: one encoder per stream, all streams in one writer.
+ * Frames keep their source timestamps (on the frame-rate grid). Outputs go to any Flink file
+ * system: on a local disk the encoder writes the segment in place and renames it; elsewhere (S3)
+ * it writes a local file ({@link LocalStaging}) that is uploaded when the segment is final, the
+ * committer joins local copies of the segments, and the video is uploaded once, whole ({@link
+ * AtomicPublish}). {@code {stream}} in the output path is replaced by the stream's name. Runs
+ * with parallelism 1: one encoder per stream, all streams in one writer.
  */
 public final class VideoSink implements Sink<FrameRecord>,
     SupportsWriterState<FrameRecord, VideoSink.StreamState>,
@@ -91,23 +97,23 @@ public final class VideoSink implements Sink<FrameRecord>,
 
   /** Where segment {@code n} of a stream is published. */
   static Path published(Path target, int n) {
-    String name = target.getFileName().toString();
+    String name = target.getName();
     int dot = name.lastIndexOf('.');
-    return target.resolveSibling(String.format("%s-%06d%s", dot > 0 ? name.substring(0, dot)
-        : name, n, dot > 0 ? name.substring(dot) : ""));
+    return new Path(target.getParent(), String.format("%s-%06d%s", dot > 0
+        ? name.substring(0, dot) : name, n, dot > 0 ? name.substring(dot) : ""));
   }
 
   /** Where a stream's video goes. */
   Path targetFor(String stream) {
-    return Path.of(output.replace("{stream}", stream)).toAbsolutePath().normalize();
+    return Storage.resolve(output.replace("{stream}", stream));
   }
 
   static Path segmentDir(Path target) {
-    return target.resolveSibling("." + target.getFileName() + ".segments");
+    return new Path(target.getParent(), "." + target.getName() + ".segments");
   }
 
   static Path segment(Path target, int n) {
-    return segmentDir(target).resolve(String.format("seg-%06d.nut", n));
+    return new Path(segmentDir(target), String.format("seg-%06d.nut", n));
   }
 
   @Override
@@ -195,7 +201,7 @@ public final class VideoSink implements Sink<FrameRecord>,
       encoded = g.counter("framesEncoded");
       refused = g.counter("framesRefused");
       for (StreamState s : restored) {
-        dropAfter(Path.of(s.target), s.segments);
+        dropAfter(new Path(s.target), s.segments);
         streams.put(s.stream, new Open(s.copy()));
         LOG.info("{}: resuming after {} final segment(s), {} frame(s)", s.target, s.segments,
             s.frames);
@@ -235,9 +241,12 @@ public final class VideoSink implements Sink<FrameRecord>,
       }
       if (o.encoder == null) {
         o.state.segments++; // numbered now; final only once closed at a checkpoint
-        Path p = inProgress(Path.of(o.state.target), o.state.segments);
-        o.encoder = VideoWriter.open(p, o.state.width, o.state.height, o.state.frameRate,
-            settings.withContainer(SEGMENT_CONTAINER));
+        Path target = new Path(o.state.target);
+        o.encoderFile = Storage.isLocal(target)
+            ? Storage.localFile(inProgress(target, o.state.segments))
+            : LocalStaging.scratchFile(segment(target, o.state.segments).getName());
+        o.encoder = VideoWriter.open(o.encoderFile, o.state.width, o.state.height,
+            o.state.frameRate, settings.withContainer(SEGMENT_CONTAINER));
       }
       long ts = r.timestampMicros >= 0 ? r.timestampMicros
           : Math.round(r.sequence * 1e6 / o.state.frameRate);
@@ -268,7 +277,7 @@ public final class VideoSink implements Sink<FrameRecord>,
       s.origin = r.origin;
       s.frameRate = r.frameRate > 0 ? r.frameRate : defaultFrameRate;
       dropAfter(target, 0); // leftovers of an attempt that no checkpoint remembers
-      Files.createDirectories(segmentDir(target));
+      segmentDir(target).getFileSystem().mkdirs(segmentDir(target));
       Open o = new Open(s);
       streams.put(r.streamId, o);
       return o;
@@ -304,7 +313,7 @@ public final class VideoSink implements Sink<FrameRecord>,
     private void closeAndPublish(Open o) throws IOException {
       if (o.closeSegment() && publishSegments) {
         Join j = new Join();
-        j.target = published(Path.of(o.state.target), o.state.segments).toString();
+        j.target = published(new Path(o.state.target), o.state.segments).toString();
         j.container = settings.container();
         j.first = o.state.segments;
         j.segments = o.state.segments;
@@ -342,6 +351,9 @@ public final class VideoSink implements Sink<FrameRecord>,
         if (o.encoder != null) {
           o.encoder.close(); // its file stays .inprogress: a restore deletes it
           o.encoder = null;
+          if (!Storage.isLocal(new Path(o.state.target))) {
+            Files.deleteIfExists(o.encoderFile); // a local scratch file: never uploaded
+          }
         }
       }
     }
@@ -351,6 +363,8 @@ public final class VideoSink implements Sink<FrameRecord>,
   private static final class Open {
     final StreamState state;
     VideoWriter encoder;
+    /** The local file the encoder writes (in place on a local disk, else scratch). */
+    java.nio.file.Path encoderFile;
 
     Open(StreamState state) {
       this.state = state;
@@ -363,33 +377,41 @@ public final class VideoSink implements Sink<FrameRecord>,
       }
       encoder.close();
       encoder = null;
-      Path target = Path.of(state.target);
-      Files.move(inProgress(target, state.segments), segment(target, state.segments),
-          StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      Path target = new Path(state.target);
+      Path segment = segment(target, state.segments);
+      if (Storage.isLocal(target)) {
+        Files.move(encoderFile, Storage.localFile(segment), StandardCopyOption.ATOMIC_MOVE,
+            StandardCopyOption.REPLACE_EXISTING);
+      } else {
+        try {
+          AtomicPublish.upload(encoderFile, segment);
+        } finally {
+          Files.deleteIfExists(encoderFile);
+        }
+      }
       return true;
     }
   }
 
   static Path inProgress(Path target, int n) {
     Path s = segment(target, n);
-    return s.resolveSibling(s.getFileName() + ".inprogress");
+    return new Path(s.getParent(), s.getName() + ".inprogress");
   }
 
   /** Deletes segments numbered above {@code keep} and every unfinished one. */
   static void dropAfter(Path target, int keep) throws IOException {
     Path dir = segmentDir(target);
-    if (!Files.isDirectory(dir)) {
+    FileSystem fs = dir.getFileSystem();
+    if (!fs.exists(dir)) {
       return;
     }
-    try (Stream<Path> files = Files.list(dir)) {
-      for (Path f : (Iterable<Path>) files::iterator) {
-        String n = f.getFileName().toString();
-        boolean unfinished = n.endsWith(".inprogress");
-        boolean beyond = n.matches("seg-\\d{6}\\.nut")
-            && Integer.parseInt(n.substring(4, 10)) > keep;
-        if (unfinished || beyond) {
-          Files.deleteIfExists(f);
-        }
+    for (FileStatus f : fs.listStatus(dir)) {
+      String n = f.getPath().getName();
+      boolean unfinished = n.endsWith(".inprogress");
+      boolean beyond = n.matches("seg-\\d{6}\\.nut")
+          && Integer.parseInt(n.substring(4, 10)) > keep;
+      if (unfinished || beyond) {
+        fs.delete(f.getPath(), false);
       }
     }
   }
@@ -400,14 +422,17 @@ public final class VideoSink implements Sink<FrameRecord>,
     public void commit(Collection<CommitRequest<Join>> requests) throws IOException {
       for (CommitRequest<Join> req : requests) {
         Join j = req.getCommittable();
-        Path target = Path.of(j.target);
+        Path target = new Path(j.target);
+        FileSystem fs = target.getFileSystem();
         Path stream = j.keepSegments ? streamTarget(target) : target;
         List<Path> segments = new ArrayList<>();
+        boolean complete = true;
         for (int i = j.first; i <= j.segments; i++) {
           segments.add(segment(stream, i));
+          complete &= fs.exists(segments.get(segments.size() - 1));
         }
-        if (!segments.stream().allMatch(Files::isRegularFile)) {
-          if (Files.isRegularFile(target)) {
+        if (!complete) {
+          if (fs.exists(target)) {
             req.signalAlreadyCommitted(); // joined before a failure; segments already gone
           } else {
             req.signalFailedWithKnownReason(new IOException(target
@@ -415,20 +440,65 @@ public final class VideoSink implements Sink<FrameRecord>,
           }
           continue;
         }
-        Path tmp = target.resolveSibling("." + target.getFileName() + ".joining");
-        String audio = !j.keepSegments && j.audioFrom != null
-            && Files.isRegularFile(Path.of(j.audioFrom))
-            ? j.audioFrom : null; // live sources: no file to copy audio from afterwards
-        long audioPackets = VideoMuxer.join(segments, audio, tmp, j.container);
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE,
-            StandardCopyOption.REPLACE_EXISTING);
+        Path audio = j.keepSegments ? null : audioSource(j.audioFrom);
+        long audioPackets = join(segments, audio, target, j.container);
         if (j.keepSegments) {
           LOG.info("{}: segment {} published", target, j.first);
           continue;
         }
-        deleteTree(segmentDir(target));
+        fs.delete(segmentDir(target), true);
         LOG.info("{}: {} frames from {} segment(s){}", target, j.frames, j.segments,
             audio == null ? "" : ", audio copied (" + audioPackets + " packets)");
+      }
+    }
+
+    /**
+     * Joins local copies of the segments (and of the audio's source) into a local file, then
+     * publishes it: renamed into place on a local disk, uploaded once elsewhere.
+     */
+    private static long join(List<Path> segments, Path audio, Path target, String container)
+        throws IOException {
+      List<LocalStaging.Staged> staged = new ArrayList<>();
+      java.nio.file.Path joined = Storage.isLocal(target)
+          ? Storage.localFile(target).resolveSibling("." + target.getName() + ".joining")
+          : LocalStaging.scratchFile(target.getName());
+      try {
+        List<java.nio.file.Path> local = new ArrayList<>();
+        for (Path p : segments) {
+          staged.add(LocalStaging.stage(p));
+          local.add(staged.get(staged.size() - 1).file());
+        }
+        String audioFile = null;
+        if (audio != null) {
+          staged.add(LocalStaging.stage(audio));
+          audioFile = staged.get(staged.size() - 1).file().toString();
+        }
+        long packets = VideoMuxer.join(local, audioFile, joined, container);
+        if (Storage.isLocal(target)) {
+          Files.move(joined, Storage.localFile(target), StandardCopyOption.ATOMIC_MOVE,
+              StandardCopyOption.REPLACE_EXISTING);
+        } else {
+          AtomicPublish.upload(joined, target);
+        }
+        return packets;
+      } finally {
+        Files.deleteIfExists(joined);
+        for (LocalStaging.Staged s : staged) {
+          s.close();
+        }
+      }
+    }
+
+    /** The source file to copy audio from, or null (a live URL: nothing to read again). */
+    private static Path audioSource(String origin) {
+      if (origin == null) {
+        return null;
+      }
+      try {
+        Path p = Storage.resolve(origin);
+        return p.getFileSystem().exists(p) ? p : null;
+      } catch (IOException | RuntimeException e) {
+        return null; // udp://, rtsp://...: no file system of Flink's
       }
     }
 
@@ -438,19 +508,9 @@ public final class VideoSink implements Sink<FrameRecord>,
 
   /** The stream's output for a published segment's path ({@code NAME-000007.EXT} -> NAME.EXT). */
   static Path streamTarget(Path publishedSegment) {
-    String name = publishedSegment.getFileName().toString();
-    return publishedSegment.resolveSibling(name.replaceFirst("-\\d{6}(\\.[^.]*)?$", "$1"));
-  }
-
-  static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> s = Files.walk(dir)) {
-      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
+    String name = publishedSegment.getName();
+    return new Path(publishedSegment.getParent(),
+        name.replaceFirst("-\\d{6}(\\.[^.]*)?$", "$1"));
   }
 
   static final class StateSerializer implements SimpleVersionedSerializer<StreamState> {
