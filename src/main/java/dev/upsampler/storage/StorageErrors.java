@@ -10,11 +10,29 @@ import org.apache.flink.core.fs.Path;
 public final class StorageErrors {
   private StorageErrors() {}
 
-  /** An IOException whose message is {@code LOCATION: WHAT (CAUSE)}. */
+  /** An IOException whose message is {@code LOCATION: WHAT (CAUSE)[; HINT]}. */
   public static IOException failure(Path location, String what, Throwable e) {
-    IOException out = new StorageException(location + ": " + what + " (" + cause(e) + ")");
+    String cause = cause(e);
+    IOException out = new StorageException(location + ": " + what + " (" + cause + ")"
+        + hint(location, cause));
     out.initCause(e);
     return out;
+  }
+
+  /** What to check, for the failures every new user meets first. */
+  static String hint(Path location, String cause) {
+    if (!"s3".equals(location.toUri().getScheme()) && !"s3a".equals(location.toUri().getScheme())) {
+      return "";
+    }
+    if (cause.contains("HTTP 403")) {
+      return "; check the credentials: s3.access-key and s3.secret-key, or AWS_ACCESS_KEY_ID"
+          + " and AWS_SECRET_ACCESS_KEY";
+    }
+    if (cause.contains("Connection refused") || cause.contains("UnknownHost")
+        || cause.contains("Unable to execute HTTP request")) {
+      return "; check s3.endpoint";
+    }
+    return "";
   }
 
   /** The most telling message in the chain, cleaned of SDK noise. */

@@ -129,7 +129,9 @@ class S3StorageITCase {
   void wrongEndpointCredentialsBucketOrPrefixEachGetOneLine() throws Exception {
     Map<String, String> wrongPort = new HashMap<>(s3.flinkSettings());
     wrongPort.put("s3.endpoint", "http://127.0.0.1:1");
-    assertTrue(failure(wrongPort, "s3://frames/in").contains("Connection refused"));
+    String refused = failure(wrongPort, "s3://frames/in");
+    assertTrue(refused.contains("Connection refused") && refused.endsWith("check s3.endpoint"),
+        refused);
 
     Map<String, String> wrongSecret = new HashMap<>(s3.flinkSettings());
     wrongSecret.put("s3.secret-key", "not-the-secret");
