@@ -5,7 +5,10 @@
 #   jobs/cluster.sh start [--taskmanagers N] [-D KEY=VALUE ...]
 #                                                start (or complete) a session cluster; -D adds
 #                                                Flink settings to its config.yaml (file systems,
-#                                                HA: cluster-wide, so credentials belong here)
+#                                                HA: cluster-wide, so credentials belong here:
+#                                                -D s3.endpoint=... -D s3.access-key=..., or
+#                                                AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY/AWS_REGION
+#                                                in the environment of start)
 #   jobs/cluster.sh submit JOB.yaml [--input DIR] [--output DIR] [--kernel K] [--scale S]
 #                   [--parallelism P] [--threads T] [--set SETTING=VALUE] [-D KEY=VALUE]
 #                   [--detach] [--via rest|cli]       (-D: a Flink setting for this job)
@@ -25,6 +28,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 CLUSTER_HOME=${UPSAMPLER_CLUSTER_HOME:-$ROOT/target/cluster}
 LIB=$ROOT/target/flink/lib
+PLUGINS=$ROOT/target/flink/plugins
 JOB_JAR=$ROOT/target/upsampler-job.jar
 CLI_JAR=$ROOT/target/upsampler.jar
 REST_PORT=${UPSAMPLER_REST_PORT:-8081}
@@ -157,7 +161,9 @@ launch() {
   local -a jvm dyn
   read -r -a jvm <<<"$MEM_JVM"
   read -r -a dyn <<<"$MEM_DYN"
-  FLINK_LIB_DIR=$CLUSTER_HOME/lib FLINK_CONF_DIR=$CONF setsid "$JAVA" "${jvm[@]}" \
+  # Plugins (Flink's S3 file system) load in class loaders of their own, as Flink requires.
+  FLINK_LIB_DIR=$CLUSTER_HOME/lib FLINK_CONF_DIR=$CONF FLINK_PLUGINS_DIR=$PLUGINS \
+    setsid "$JAVA" "${jvm[@]}" \
     "${JVM_OPENS[@]}" -Dlog.file="$LOGS/$name.log" \
     -Dlog4j.configurationFile="file:$CONF/log4j.properties" -classpath "$LIB/*" \
     "$main" --configDir "$CONF" "${dyn[@]}" "$@" \
@@ -338,7 +344,8 @@ cmd_submit() {
       ((${#args[@]})) || exit 1
       local -a mode=()
       ((detach)) && mode=(-d)
-      FLINK_CONF_DIR=$CONF "$JAVA" "${JVM_OPENS[@]}" -Dlog.file="$LOGS/client.log" \
+      FLINK_CONF_DIR=$CONF FLINK_PLUGINS_DIR=$PLUGINS "$JAVA" "${JVM_OPENS[@]}" \
+        -Dlog.file="$LOGS/client.log" \
         -Dlog4j.configurationFile="file:$CONF/log4j.properties" -classpath "$LIB/*" \
         org.apache.flink.client.cli.CliFrontend run -m "127.0.0.1:$REST_PORT" "${mode[@]}" \
         -c dev.upsampler.flink.JobMain "$JOB_JAR" "${args[@]}" \

@@ -12,6 +12,7 @@ import dev.upsampler.image.PixelLayout;
 import dev.upsampler.image.Upscaler;
 import dev.upsampler.io.ImageCodecs;
 import dev.upsampler.io.KernelFiles;
+import dev.upsampler.testing.S3Server;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -39,8 +40,9 @@ import org.junit.jupiter.api.Timeout;
 /**
  * A real two-JVM Flink cluster on 127.0.0.1 started by {@code jobs/cluster.sh} from the packaged
  * build (runs in {@code verify}, after {@code package}): submission over REST and through Flink's
- * CLI, a TaskManager killed with SIGKILL in the middle of a checkpointed job, application mode,
- * and nothing left running afterwards.
+ * CLI, a TaskManager killed with SIGKILL in the middle of a checkpointed job (frames on local
+ * disk; then frames and checkpoints on S3, a real S3 server in its own JVM reached through the
+ * cluster's S3 plugin), application mode, and nothing left running afterwards.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
@@ -53,17 +55,24 @@ class LocalClusterIT {
   static final int H = 300;
   static int restPort;
   static int rpcPort;
+  static S3Server s3;
 
   @BeforeAll
-  static void freshDirectoriesAndPorts() throws IOException {
+  static void freshDirectoriesAndPorts() throws Exception {
     deleteTree(WORK);
     Files.createDirectories(WORK);
     restPort = freePort();
     rpcPort = freePortRange(22);
+    s3 = S3Server.start(Files.createDirectories(WORK.resolve("s3")));
+    s3.createBucket("frames");
+    s3.createBucket("checkpoints");
   }
 
   @AfterAll
   static void nothingLeftRunning() throws Exception {
+    if (s3 != null) {
+      s3.close();
+    }
     script("stop");
     List<ProcessHandle> left = clusterProcesses();
     left.forEach(ProcessHandle::destroyForcibly); // only if stop failed: never leak JVMs
@@ -75,8 +84,11 @@ class LocalClusterIT {
   @Order(1)
   void startsTwoJvmsOnLoopbackAndIsIdempotent() throws Exception {
     // -D settings land in the cluster's config.yaml, a generated key replaced, not repeated.
-    Result first = script("start", "-D", "heartbeat.timeout=10000",
-        "-Dmetrics.latency.interval=0");
+    // The S3 settings are cluster-wide: every JVM's S3 plugin reads them at start.
+    List<String> start = new ArrayList<>(List.of("start", "-D", "heartbeat.timeout=10000",
+        "-Dmetrics.latency.interval=0"));
+    start.addAll(List.of(s3.flags()));
+    Result first = script(start.toArray(String[]::new));
     assertEquals(0, first.status, first.text);
     assertTrue(first.text.contains("session cluster up"), first.text);
     List<String> conf = Files.readAllLines(HOME.resolve("conf/config.yaml"));
@@ -137,16 +149,85 @@ class LocalClusterIT {
     String jobId = submitted.text.replaceAll("(?s).*submitted ([0-9a-f]{32}).*", "$1");
 
     Path frames = out.resolve("frames");
+    JobOutcome o = killTaskManagerDuring(jobId, () -> count(frames), FRAMES);
+
+    // Exactly the expected set: no missing frame, no duplicate, no temporary leftovers.
+    assertEquals(Set.of("frames"), names(out), "nothing beside the stream (no rejects)");
+    assertEquals(expected, names(frames));
+    assertUpscaledByTheEngine(frames, FRAMES);
+  }
+
+  /**
+   * The same with the frames and the checkpoints on S3: the input listed and read, every frame
+   * published and the checkpoints written through the cluster's S3 plugin.
+   */
+  @Test
+  @Order(5)
+  void survivesAKilledTaskManagerWithFramesAndCheckpointsOnS3() throws Exception {
+    int frames = FRAMES / 2;
+    Path bucket = WORK.resolve("s3/s3-data/frames");
+    Path in = Files.createDirectories(bucket.resolve("in/frames"));
+    Set<String> expected = new TreeSet<>();
+    for (int i = 0; i < frames; i++) {
+      String name = String.format("frame_%04d.png", i);
+      ImageCodecs.write(frame(i), in.resolve(name), "png", 0.92f); // this store: object = file
+      expected.add(name);
+    }
+    Path job = WORK.resolve("failover-s3.yaml");
+    Files.writeString(job, String.join("\n", "name: failover-s3", "input: s3://frames/in",
+        "output: s3://frames/out", "kernel: lanczos3", "scale: 2", "parallelism: 2",
+        "checkpoint-interval: 1", "restart-attempts: 10", "flink:",
+        "  execution.checkpointing.dir: s3://checkpoints/failover", ""));
+    Result submitted = script("submit", job.toString(), "--detach");
+    assertEquals(0, submitted.status, submitted.text);
+    String jobId = submitted.text.replaceAll("(?s).*submitted ([0-9a-f]{32}).*", "$1");
+
+    Path written = bucket.resolve("out/frames");
+    killTaskManagerDuring(jobId, () -> count(written), frames);
+
+    // Through the S3 API, as any client sees the bucket: every frame once, nothing else.
+    dev.upsampler.storage.Storage.initialize(s3.flinkSettings());
+    try {
+      assertEquals(Set.of("frames"), s3Names("s3://frames/out"), "no rejects, no temporaries");
+      assertEquals(expected, s3Names("s3://frames/out/frames"));
+    } finally {
+      dev.upsampler.storage.Storage.initialize(Map.of());
+    }
+    assertUpscaledByTheEngine(written, frames);
+    // The restart restored from a checkpoint on S3 (a finished job's checkpoints are deleted).
+    String restored = new FlinkRestClient("http://127.0.0.1:" + restPort)
+        .get("/jobs/" + jobId + "/checkpoints").path("latest").path("restored")
+        .path("external_path").asText();
+    assertTrue(restored.startsWith("s3://checkpoints/failover/" + jobId + "/chk-"), restored);
+  }
+
+  static Set<String> s3Names(String uri) throws IOException {
+    org.apache.flink.core.fs.Path p = new org.apache.flink.core.fs.Path(uri);
+    return Arrays.stream(p.getFileSystem().listStatus(p)).map(st -> st.getPath().getName())
+        .collect(Collectors.toCollection(TreeSet::new));
+  }
+
+  /** Output counter for the kill: frames visible so far. */
+  interface Progress {
+    long written() throws IOException;
+  }
+
+  /**
+   * SIGKILLs the TaskManager once a fifth of the frames are written, starts another and follows
+   * the job to its end: it must finish after at least one restart.
+   */
+  static JobOutcome killTaskManagerDuring(String jobId, Progress progress, int frames)
+      throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-    while (count(frames) < FRAMES / 5 && System.nanoTime() < deadline) {
+    while (progress.written() < frames / 5 && System.nanoTime() < deadline) {
       Thread.sleep(20);
     }
     long pid = Long.parseLong(Files.readString(HOME.resolve("pid/taskmanager-1.pid")).trim());
     ProcessHandle tm = ProcessHandle.of(pid).orElseThrow();
     tm.destroyForcibly(); // SIGKILL: no shutdown hooks, files mid-write
     tm.onExit().get(10, TimeUnit.SECONDS);
-    long atKill = count(frames);
-    assertTrue(atKill < FRAMES, "killed before the job ended (" + atKill + " written)");
+    long atKill = progress.written();
+    assertTrue(atKill < frames, "killed before the job ended (" + atKill + " written)");
 
     Result restarted = script("start"); // sees the dead TaskManager, starts a new one
     assertEquals(0, restarted.status, restarted.text);
@@ -158,15 +239,19 @@ class LocalClusterIT {
         .follow(jobId, Duration.ofMinutes(3), line -> { });
     assertEquals("FINISHED", o.state(), o.toString());
     assertTrue(o.restarts() >= 1, "the job restarted after the kill: " + o);
+    System.out.printf("killed the TaskManager after %d of %d frames; the job restarted %d"
+        + " time(s) and finished in %.1f s with all %d frames once%n", atKill, frames,
+        o.restarts(), o.seconds(), frames);
+    return o;
+  }
 
-    // Exactly the expected set: no missing frame, no duplicate, no temporary leftovers.
-    assertEquals(Set.of("frames"), names(out), "nothing beside the stream (no rejects)");
-    assertEquals(expected, names(frames));
+  /** A sample of the frames equals the engine's own upscaling of the inputs. */
+  static void assertUpscaledByTheEngine(Path frames, int count) throws IOException {
     Upscaler up = new Upscaler(KernelFiles.resolve("lanczos3", new Size2(2, 2)), ColorMode.RGB,
         Parallelism.inline());
     Random pick = new Random(7);
     for (int k = 0; k < 12; k++) {
-      int i = pick.nextInt(FRAMES);
+      int i = pick.nextInt(count);
       Path f = frames.resolve(String.format("frame_%04d.png", i));
       Frame got = ImageCodecs.decode(Files.readAllBytes(f), f, Long.MAX_VALUE);
       Frame want = up.apply(frame(i));
@@ -174,13 +259,10 @@ class LocalClusterIT {
       assertEquals(2 * H, got.height());
       assertTrue(Arrays.equals(want.bytes(), got.bytes()), f + " differs from the engine's");
     }
-    System.out.printf("killed the TaskManager after %d of %d frames; the job restarted %d"
-        + " time(s) and finished in %.1f s with all %d frames once%n", atKill, FRAMES,
-        o.restarts(), o.seconds(), FRAMES);
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void stopsWhatItStartedThenRunsApplicationMode() throws Exception {
     Result stop = script("stop");
     assertEquals(0, stop.status, stop.text);
