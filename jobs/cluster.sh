@@ -16,7 +16,8 @@
 #   jobs/cluster.sh wait JOB_ID | cancel JOB_ID
 #   jobs/cluster.sh stop                         stop what start started, by PID
 #   jobs/cluster.sh application JOB.yaml [overrides]
-#                                                application mode: a cluster for one job
+#                                                application mode: a cluster for one job (its
+#                                                -D settings also go into the cluster's config)
 #
 # Needs `mvn -B -DskipTests package` first (target/flink/lib, target/upsampler-job.jar).
 # Settings (environment): UPSAMPLER_CLUSTER_HOME (default target/cluster: conf, logs, PIDs,
@@ -366,6 +367,13 @@ cmd_application() {
   local -a args
   mapfile -t args < <(helper args "$job" "$@") || exit 1
   ((${#args[@]})) || exit 1
+  # The cluster exists for this one job: its -D settings are also the cluster's (file systems
+  # such as S3 are set up from config.yaml when each JVM starts).
+  local prev=""
+  for a in "$@"; do
+    if [[ $prev == -D ]]; then conf_arg "$a"; elif [[ $a == -D?* ]]; then conf_arg "${a#-D}"; fi
+    prev=$a
+  done
   rm -f "$PIDS/jobmanager.pid"
   check_ports
   write_conf

@@ -269,11 +269,15 @@ class LocalClusterIT {
     assertEquals(List.of(), clusterProcesses());
     assertTrue(script("stop").text.contains("no cluster processes"), "stop is idempotent");
 
-    Path out = WORK.resolve("app-out");
-    Result app = script("application", "jobs/demo.yaml", "--output", out.toString());
-    assertEquals(0, app.status, app.text);
-    assertTrue(app.text.contains("application finished: the job ended"), app.text);
-    assertEquals(4, names(out).size());
+    // The application's -D settings reach its cluster's S3 plugin: the output goes to S3.
+    List<String> app = new ArrayList<>(List.of("application", "jobs/demo.yaml", "--output",
+        "s3://frames/app-out"));
+    app.addAll(List.of(s3.flags()));
+    Result done = script(app.toArray(String[]::new));
+    assertEquals(0, done.status, done.text);
+    assertTrue(done.text.contains("application finished: the job ended"), done.text);
+    assertEquals(Set.of("astronaut.png", "chelsea.png", "coffee.jpg", "rocket.jpg"),
+        names(WORK.resolve("s3/s3-data/frames/app-out")));
     assertEquals(List.of(), clusterProcesses(), "application mode leaves nothing running");
   }
 

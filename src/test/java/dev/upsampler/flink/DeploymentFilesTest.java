@@ -37,6 +37,9 @@ class DeploymentFilesTest {
     assertTrue(docker.contains("COPY target/docker-lib/")
         && pom.contains("${project.build.directory}/docker-lib"), "JavaCV's jars the pom copies");
     assertTrue(docker.contains("COPY jobs/") && Files.isDirectory(Path.of("jobs")));
+    assertTrue(docker.contains("COPY target/flink/plugins/ /opt/flink/plugins/")
+        && Files.readString(Path.of("pom.xml")).contains("/flink/plugins/s3-fs-native"),
+        "the S3 file system as a plugin, from the build's own copy");
     Matcher main = Pattern.compile("(dev\\.upsampler\\.[\\w.]+)").matcher(docker);
     while (main.find()) {
       assertNotNull(Class.forName(main.group(1)), main.group(1));
