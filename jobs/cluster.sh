@@ -133,6 +133,7 @@ EOF
     printf "%s: '%s'\n" "$key" "$(printf '%s' "${kv#*=}" | sed "s/'/''/g")" \
       >>"$CONF/config.yaml"
   done
+  chmod 600 "$CONF/config.yaml" # may hold credentials (-D s3.secret-key=...)
   cat >"$CONF/log4j.properties" <<'EOF'
 rootLogger.level = INFO
 rootLogger.appenderRef.file.ref = MainAppender

@@ -8,8 +8,8 @@ import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 
 /**
- * Dependencies point one way: engine <- image <- io <- flink <- cluster (REST client) <- cli
- * (entry points).
+ * Dependencies point one way: engine <- image <- io <- storage (Flink file systems) <- flink <-
+ * cluster (REST client) <- cli (entry points).
  */
 @AnalyzeClasses(packages = "dev.upsampler", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
@@ -36,6 +36,12 @@ class ArchitectureTest {
       .should().dependOnClassesThat().resideInAnyPackage(
           "org.apache.flink..", "dev.upsampler.flink..", "dev.upsampler.cluster..",
           "dev.upsampler.cli..");
+
+  @ArchTest
+  static final ArchRule storageDoesNotKnowTheJob = noClasses()
+      .that().resideInAPackage("dev.upsampler.storage..")
+      .should().dependOnClassesThat().resideInAnyPackage("dev.upsampler.flink..",
+          "dev.upsampler.cluster..", "dev.upsampler.cli..", "org.bytedeco..");
 
   @ArchTest
   static final ArchRule flinkDoesNotKnowCommands = noClasses()

@@ -33,8 +33,14 @@ public record JobArguments(JobDefinition definition, List<String> programArgs) {
     List<String> list = new ArrayList<>();
     list.add(jobFile.toAbsolutePath().normalize().toString());
     args.forEach((k, v) -> {
-      list.add("--" + k);
-      list.add(v);
+      if (k.startsWith(JobDefinition.FLINK_PREFIX)) {
+        // One token, as Flink's CLI takes it: Flink's logs then mask the whole argument when its
+        // key names a secret (s3.secret-key), where a separate value would be printed.
+        list.add("-D" + k.substring(JobDefinition.FLINK_PREFIX.length()) + "=" + v);
+      } else {
+        list.add("--" + k);
+        list.add(v);
+      }
     });
     return new JobArguments(def, List.copyOf(list));
   }

@@ -53,12 +53,7 @@ public final class LocalStaging {
     } catch (IOException | RuntimeException e) {
       throw StorageErrors.failure(p, "cannot be read", e);
     }
-    long free = Files.getFileStore(dir).getUsableSpace();
-    if (size + RESERVE_BYTES > free) {
-      throw new IOException(String.format(java.util.Locale.ROOT, "%s: %d MB does not fit in the"
-          + " staging directory %s (%d MB free, %d MB kept free); point -D%s at a larger disk",
-          p, size >> 20, dir, free >> 20, RESERVE_BYTES >> 20, DIR_PROPERTY));
-    }
+    requireRoom(p, size, dir, Files.getFileStore(dir).getUsableSpace());
     java.nio.file.Path local = scratchFile(p.getName());
     try (InputStream in = p.getFileSystem().open(p)) {
       Files.copy(in, local, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
@@ -67,6 +62,16 @@ public final class LocalStaging {
       throw StorageErrors.failure(p, "could not be copied to " + dir, e);
     }
     return new Staged(local, true);
+  }
+
+  /** Refuses a copy of {@code size} bytes that would leave less than the reserve free. */
+  static void requireRoom(Path p, long size, java.nio.file.Path dir, long free)
+      throws IOException {
+    if (size + RESERVE_BYTES > free) {
+      throw new IOException(String.format(java.util.Locale.ROOT, "%s: %d MB does not fit in the"
+          + " staging directory %s (%d MB free, %d MB kept free); point -D%s at a larger disk",
+          p, size >> 20, dir, free >> 20, RESERVE_BYTES >> 20, DIR_PROPERTY));
+    }
   }
 
   /** A new empty file in the staging directory whose name ends with {@code name}. */

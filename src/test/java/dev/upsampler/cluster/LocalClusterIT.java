@@ -279,6 +279,11 @@ class LocalClusterIT {
     assertEquals(Set.of("astronaut.png", "chelsea.png", "coffee.jpg", "rocket.jpg"),
         names(WORK.resolve("s3/s3-data/frames/app-out")));
     assertEquals(List.of(), clusterProcesses(), "application mode leaves nothing running");
+    try (Stream<Path> logs = Files.walk(HOME.resolve("log"))) {
+      for (Path log : logs.filter(Files::isRegularFile).toList()) {
+        assertTrue(!Files.readString(log).contains(S3Server.SECRET_KEY), log + " shows the secret");
+      }
+    }
   }
 
   /** A frame with smooth structure and a little noise, different for every index. */
