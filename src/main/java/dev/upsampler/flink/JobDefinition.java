@@ -201,6 +201,12 @@ public record JobDefinition(
         throw new IllegalArgumentException("output " + output + " is inside the input " + input
             + ": outputs would be read as inputs");
       }
+    } else if (src != VideoOptions.Source.LIVE) {
+      String in = dev.upsampler.storage.Storage.resolve(input).toString().replaceAll("/+$", "");
+      if (dev.upsampler.storage.Storage.resolve(output).toString().startsWith(in + "/")) {
+        throw new IllegalArgumentException("output " + output + " is inside the input " + input
+            + ": outputs would be read as inputs");
+      }
     }
   }
 

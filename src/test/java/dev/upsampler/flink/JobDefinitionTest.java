@@ -126,5 +126,12 @@ class JobDefinitionTest {
     InvalidInputException e = assertThrows(InvalidInputException.class,
         () -> JobDefinition.load(job, Map.of()));
     assertTrue(e.getMessage().contains("is inside the input"), e.getMessage());
+
+    // The same on an object store; a sibling prefix that merely starts alike is fine.
+    Files.writeString(job, "input: s3://b/in/\noutput: s3://b/in/x2\n");
+    e = assertThrows(InvalidInputException.class, () -> JobDefinition.load(job, Map.of()));
+    assertTrue(e.getMessage().contains("is inside the input"), e.getMessage());
+    Files.writeString(job, "input: s3://b/in\noutput: s3://b/in-x2\n");
+    assertEquals("s3://b/in-x2", JobDefinition.load(job, Map.of()).output());
   }
 }
