@@ -25,18 +25,10 @@ JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
 PIDFILE=$S3_HOME/s3proxy.pid
 DATA=$S3_HOME/data
 
-die() { echo "s3.sh: $*" >&2; exit 1; }
-say() { echo "s3.sh: $*"; }
-port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-
-# The PID file names a live S3Proxy started with this home's properties (not a recycled PID).
-alive() {
-  local pid
-  [[ -f $PIDFILE ]] || return 1
-  pid=$(<"$PIDFILE")
-  [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null \
-    && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$S3_HOME/s3proxy.properties"
-}
+NAME=s3.sh
+# shellcheck source=jobs/lib/servers.sh
+source "$ROOT/jobs/lib/servers.sh"
+MARKER=$S3_HOME/s3proxy.properties
 
 make_buckets() {
   local b
@@ -54,7 +46,7 @@ flags() {
 }
 
 cmd_start() {
-  if ! alive; then
+  if ! alive "$PIDFILE" "$MARKER"; then
     [[ -f $JAR ]] || (cd "$ROOT" && mvn -B -q process-test-resources) \
       || die "could not fetch S3Proxy into $JAR"
     port_busy "$PORT" && die "port $PORT on 127.0.0.1 is taken (choose another with UPSAMPLER_S3_PORT)"
@@ -71,34 +63,17 @@ EOF
     setsid "$JAVA" -Xmx256m -jar "$JAR" --properties "$S3_HOME/s3proxy.properties" \
       >"$S3_HOME/s3proxy.log" 2>&1 </dev/null &
     echo $! >"$PIDFILE"
-    local deadline=$((SECONDS + START_TIMEOUT))
-    until port_busy "$PORT"; do
-      alive || { tail -n 15 "$S3_HOME/s3proxy.log" >&2; rm -f "$PIDFILE"; die "S3Proxy died while starting"; }
-      ((SECONDS < deadline)) || die "S3Proxy did not listen on $PORT within $START_TIMEOUT s"
-      sleep 0.2
-    done
+    wait_port "$PORT" "$PIDFILE" "$MARKER" "$S3_HOME/s3proxy.log" "$START_TIMEOUT"
     say "S3Proxy on http://127.0.0.1:$PORT (pid $(<"$PIDFILE"), data $DATA, log $S3_HOME/s3proxy.log)"
   fi
   make_buckets "$@"
   say "objects are files under $DATA/BUCKET/; reach it with: $(flags)"
 }
 
-cmd_stop() {
-  if alive; then
-    local pid
-    pid=$(<"$PIDFILE")
-    kill "$pid"
-    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
-    kill -0 "$pid" 2>/dev/null && kill -9 "$pid"
-    say "stopped S3Proxy (pid $pid)"
-  else
-    say "not running"
-  fi
-  rm -f "$PIDFILE"
-}
+cmd_stop() { stop_pid "$PIDFILE" "$MARKER" S3Proxy; }
 
 cmd_status() {
-  if alive; then
+  if alive "$PIDFILE" "$MARKER"; then
     say "S3Proxy running (pid $(<"$PIDFILE")) on http://127.0.0.1:$PORT; buckets:" \
       "$(cd "$DATA" && ls -d -- */ 2>/dev/null | tr -d / | tr '\n' ' ')"
   else

@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
     versionProvider = Main.Version.class,
     description = "Upsamples images and video with transposed-convolution kernels.",
     subcommands = {RunCommand.class, UpscaleCommand.class, EvalCommand.class, CompareCommand.class,
-        ClusterCommand.class, TrainCommand.class, ImportCommand.class,
+        ClusterCommand.class, TrainCommand.class, ImportCommand.class, PublishCommand.class,
+        ConsumeCommand.class,
         DeconvCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

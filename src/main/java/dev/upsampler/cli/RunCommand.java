@@ -96,7 +96,7 @@ final class RunCommand extends BaseCommand {
     double secs = (System.nanoTime() - start) / 1e9;
     out().printf(Locale.ROOT, "done in %.1f s: %d frames written to %s, %d rejected%s,"
         + " %.2f frames/s%n", secs, written, def.output(), rejected,
-        rejected > 0 ? " (see " + def.reportDirectory() + "/" + RejectsSink.FILE + ")" : "",
+        rejected > 0 ? " (see " + def.rejectsLocation() + ")" : "",
         written / secs);
     if (acc.get(ReorderFunction.LATENCY) instanceof Map<?, ?> histogram && !histogram.isEmpty()) {
       out().printf(Locale.ROOT, "latency source to sink: p50 %d ms, p99 %d ms, max %d ms%s%n",

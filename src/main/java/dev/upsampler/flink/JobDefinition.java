@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.upsampler.engine.Size2;
+import dev.upsampler.flink.kafka.KafkaOptions;
+import dev.upsampler.flink.kafka.KafkaTopic;
 import dev.upsampler.image.ColorMode;
 import dev.upsampler.io.ImageCodecs;
 import dev.upsampler.io.InvalidInputException;
@@ -43,7 +45,7 @@ public record JobDefinition(
     String name, String input, String output, String kernel, String scale, String color,
     String format, float quality, int parallelism, int threads, long maxPixels,
     int monitorIntervalSeconds, int checkpointIntervalSeconds, int restartAttempts,
-    VideoOptions video, Map<String, String> flink) implements Serializable {
+    VideoOptions video, Map<String, String> flink, KafkaOptions kafka) implements Serializable {
 
   /**
    * Flink settings for the job (its {@code flink:} map, and {@code -D KEY=VALUE} on the command
@@ -58,6 +60,7 @@ public record JobDefinition(
         "color", "format", "quality", "parallelism", "threads", "max-pixels", "monitor-interval",
         "checkpoint-interval", "restart-attempts"));
     k.addAll(VideoOptions.KEYS);
+    k.addAll(KafkaOptions.KEYS);
     return Set.copyOf(k);
   }
 
@@ -81,7 +84,11 @@ public record JobDefinition(
     for (Iterator<String> it = y.fieldNames(); it.hasNext(); ) {
       String k = it.next();
       if (k.equals("flink")) {
-        flinkMap(file, y.get(k), v);
+        flinkMap(file, y.get(k), v, FLINK_PREFIX);
+        continue;
+      }
+      if (k.equals("kafka")) {
+        flinkMap(file, y.get(k), v, KafkaOptions.PREFIX);
         continue;
       }
       if (!KEYS.contains(k)) {
@@ -91,7 +98,8 @@ public record JobDefinition(
       v.put(k, y.get(k).asText());
     }
     for (String k : overrides.keySet()) {
-      if (!KEYS.contains(k) && !(k.startsWith(FLINK_PREFIX) && k.length() > FLINK_PREFIX.length())) {
+      if (!KEYS.contains(k) && !(k.startsWith(FLINK_PREFIX) && k.length() > FLINK_PREFIX.length())
+          && !(k.startsWith(KafkaOptions.PREFIX) && k.length() > KafkaOptions.PREFIX.length())) {
         throw new InvalidInputException(file, "unknown setting '" + k + "' given on the command"
             + " line; expected one of " + KEYS + ", or -D KEY=VALUE for a Flink setting");
       }
@@ -104,19 +112,23 @@ public record JobDefinition(
     }
   }
 
-  /** {@code flink:} holds Flink's config.yaml keys with scalar values, flattened. */
-  private static void flinkMap(java.nio.file.Path file, JsonNode m, Map<String, String> into)
-      throws InvalidInputException {
+  /**
+   * {@code flink:} holds Flink's config.yaml keys, {@code kafka:} Kafka client properties, both
+   * with scalar values, flattened under their prefix.
+   */
+  private static void flinkMap(java.nio.file.Path file, JsonNode m, Map<String, String> into,
+      String prefix) throws InvalidInputException {
+    String map = prefix.substring(0, prefix.length() - 1) + ":";
     if (!m.isObject()) {
-      throw new InvalidInputException(file, "flink: expected a mapping of Flink settings"
-          + " (config.yaml keys), got " + m.getNodeType().toString().toLowerCase());
+      throw new InvalidInputException(file, map + " expected a mapping of settings, got "
+          + m.getNodeType().toString().toLowerCase());
     }
     for (Iterator<String> it = m.fieldNames(); it.hasNext(); ) {
       String k = it.next();
       if (!m.get(k).isValueNode()) {
-        throw new InvalidInputException(file, "flink: " + k + " must be a single value");
+        throw new InvalidInputException(file, map + " " + k + " must be a single value");
       }
-      into.put(FLINK_PREFIX + k, m.get(k).asText());
+      into.put(prefix + k, m.get(k).asText());
     }
   }
 
@@ -133,7 +145,8 @@ public record JobDefinition(
         number(v, "monitor-interval", "0", Integer::parseInt),
         number(v, "checkpoint-interval", "10", Integer::parseInt),
         number(v, "restart-attempts", "3", Integer::parseInt),
-        VideoOptions.of(v), flinkSettings(v));
+        VideoOptions.of(v), flinkSettings(v),
+        KafkaOptions.of(v, v.getOrDefault("name", "upsampler")));
     d.validate();
     return d;
   }
@@ -183,10 +196,19 @@ public record JobDefinition(
       throw new IllegalArgumentException("quality must be in (0, 1], got " + quality);
     }
     VideoOptions.Source src = source();
-    if (videoOutput()) {
+    if (KafkaTopic.isKafka(input)) {
+      KafkaTopic.parse(input);
+    }
+    if (kafkaOutput()) {
+      KafkaTopic.parse(output);
+      KafkaTopic.parse(output).withTopic(kafka.rejectsFor(KafkaTopic.parse(output)).topic());
+    } else if (videoOutput()) {
       video.encoderFor(output).validate(); // unknown codec, container, pixel format
     } else {
       requireDirectoryName(output);
+    }
+    if (src != VideoOptions.Source.KAFKA && kafka.bounded()) {
+      throw new IllegalArgumentException("bounded is for Kafka input (kafka://HOST:PORT/TOPIC)");
     }
     if (src == VideoOptions.Source.LIVE && monitorIntervalSeconds > 0) {
       throw new IllegalArgumentException("monitor-interval is for directories, not live input");
@@ -201,7 +223,7 @@ public record JobDefinition(
         throw new IllegalArgumentException("output " + output + " is inside the input " + input
             + ": outputs would be read as inputs");
       }
-    } else if (src != VideoOptions.Source.LIVE) {
+    } else if (src != VideoOptions.Source.LIVE && src != VideoOptions.Source.KAFKA) {
       String in = dev.upsampler.storage.Storage.resolve(input).toString().replaceAll("/+$", "");
       if (dev.upsampler.storage.Storage.resolve(output).toString().startsWith(in + "/")) {
         throw new IllegalArgumentException("output " + output + " is inside the input " + input
@@ -229,14 +251,25 @@ public record JobDefinition(
         + "); frames go to a directory, named without an extension");
   }
 
-  /** What the input is (images, video files, a live URL). */
+  /** What the input is (images, video files, a live URL, a Kafka topic). */
   public VideoOptions.Source source() {
-    return video.sourceFor(input);
+    return KafkaTopic.isKafka(input) ? VideoOptions.Source.KAFKA : video.sourceFor(input);
+  }
+
+  /** True when frames go to a Kafka topic. */
+  public boolean kafkaOutput() {
+    return KafkaTopic.isKafka(output);
+  }
+
+  /** Where rejects are reported: the rejects topic, or the report file. */
+  public String rejectsLocation() {
+    return kafkaOutput() ? kafka.rejectsFor(KafkaTopic.parse(output)).toString()
+        : reportDirectory() + "/" + RejectsSink.FILE;
   }
 
   /** True when the output is one video file per stream rather than a folder of frames. */
   public boolean videoOutput() {
-    return dev.upsampler.io.VideoSettings.isVideoPath(output);
+    return !kafkaOutput() && dev.upsampler.io.VideoSettings.isVideoPath(output);
   }
 
   /**

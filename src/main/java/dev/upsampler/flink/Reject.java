@@ -1,10 +1,15 @@
 package dev.upsampler.flink;
 
-/** A frame the job could not upscale: which, why, and when (epoch millis). A Flink POJO. */
+/**
+ * A frame the job could not upscale: which (its source name, stream and sequence number, -1 when
+ * it has none), why, and when (epoch millis). A Flink POJO.
+ */
 public class Reject {
   public String sourceName;
   public String reason;
   public long timeMillis;
+  public String streamId;
+  public long sequence = -1;
 
   public Reject() {}
 
@@ -12,5 +17,13 @@ public class Reject {
     this.sourceName = sourceName;
     this.reason = reason;
     this.timeMillis = timeMillis;
+  }
+
+  /** The same reject for a record of a stream. */
+  static Reject of(FrameRecord r, String sourceName, String reason) {
+    Reject j = new Reject(sourceName, reason, System.currentTimeMillis());
+    j.streamId = r.streamId;
+    j.sequence = r.sequence;
+    return j;
   }
 }

@@ -168,10 +168,9 @@ public class ReorderFunction extends KeyedProcessFunction<String, FrameRecord, F
       String owner = claimed.get(r.outputName);
       if (owner != null && !owner.equals(r.sourceName)) {
         notWritten.add(1);
-        ctx.output(REJECTS, new Reject(under(r.streamId, r.sourceName), "its output "
+        ctx.output(REJECTS, Reject.of(r, under(r.streamId, r.sourceName), "its output "
             + under(r.streamId, r.outputName) + " is already written from "
-            + under(r.streamId, owner) + "; rename one of the two inputs",
-            System.currentTimeMillis()));
+            + under(r.streamId, owner) + "; rename one of the two inputs"));
         return;
       }
       claimed.put(r.outputName, r.sourceName);

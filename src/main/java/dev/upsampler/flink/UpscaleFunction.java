@@ -178,7 +178,7 @@ public class UpscaleFunction extends ProcessFunction<FrameRecord, FrameRecord> {
     rejected.inc();
     rejectedTotal.add(1);
     LOG.warn("rejected {}: {}", r.sourceName, reason);
-    ctx.output(REJECTS, new Reject(r.sourceName, reason, System.currentTimeMillis()));
+    ctx.output(REJECTS, Reject.of(r, r.sourceName, reason));
     if (r.sequence >= 0) {
       FrameRecord gap = r.derive(); // its successors need not wait for it
       gap.skip = true;

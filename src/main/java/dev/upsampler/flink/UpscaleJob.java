@@ -1,5 +1,8 @@
 package dev.upsampler.flink;
 
+import dev.upsampler.flink.kafka.KafkaConnectors;
+import dev.upsampler.flink.kafka.KafkaTopic;
+import dev.upsampler.flink.kafka.KafkaTopics;
 import dev.upsampler.storage.Storage;
 import java.time.Duration;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -68,7 +71,13 @@ public final class UpscaleJob {
    * reader decodes each stream from start to end) upscaled by a single subtask.
    */
   static boolean inOrderAlready(JobDefinition def) {
-    return def.source() != VideoOptions.Source.IMAGES && def.parallelism() == 1;
+    return (def.source() == VideoOptions.Source.VIDEO || def.source() == VideoOptions.Source.LIVE)
+        && def.parallelism() == 1;
+  }
+
+  /** True for sources of raw, numbered video frames (one reader decodes a whole stream). */
+  private static boolean videoFrames(JobDefinition def) {
+    return def.source() == VideoOptions.Source.VIDEO || def.source() == VideoOptions.Source.LIVE;
   }
 
   /**
@@ -89,7 +98,7 @@ public final class UpscaleJob {
   /** Adds the job to {@code env}. */
   public static void build(StreamExecutionEnvironment env, JobDefinition def,
       Sink<FrameRecord> frames, Sink<Reject> rejects) {
-    boolean sequences = def.source() != VideoOptions.Source.IMAGES;
+    boolean sequences = videoFrames(def);
     DataStream<FrameRecord> in = source(env, def);
     if (sequences && def.parallelism() > 1) {
       in = in.rebalance(); // one video (one split) still keeps every upscaling subtask busy
@@ -101,8 +110,9 @@ public final class UpscaleJob {
     if (inOrderAlready(def)) {
       // One reader and one upscaler: frames are still in order, and the whole chain runs in one
       // thread with no copy of a raw frame between operators (object reuse, see configuration).
-      upscaled.process(new LatencyProbe()).name("latency").setParallelism(1)
-          .sinkTo(frames).name("write " + def.output()).setParallelism(1);
+      DataStream<FrameRecord> probed = upscaled.process(new LatencyProbe()).name("latency")
+          .setParallelism(1);
+      allRejects = toSink(probed, def, frames, 1, allRejects);
     } else {
       // Frames of one stream leave in sequence order, whatever subtask upscaled them. Video
       // frames are raw, so fewer wait in the buffer; the video sink is one writer, and the
@@ -111,20 +121,40 @@ public final class UpscaleJob {
       ReorderFunction reorder = sequences
           ? new ReorderFunction(VIDEO_REORDER_BUFFER, VIDEO_REORDER_STALL_MILLIS, 0)
           : new ReorderFunction(REORDER_BUFFER, REORDER_STALL_MILLIS, -1);
-      if (!def.videoOutput()) {
+      if (!def.videoOutput() && !def.kafkaOutput()) {
         reorder.guardingOutputNames(); // files: no two inputs may share an output path
       }
       SingleOutputStreamOperator<FrameRecord> ordered = upscaled.keyBy(r -> r.streamId)
           .process(reorder).name("reorder per stream").setParallelism(sinkParallelism);
-      ordered.sinkTo(frames).name("write " + def.output()).setParallelism(sinkParallelism);
       allRejects = allRejects.union(ordered.getSideOutput(ReorderFunction.REJECTS));
+      allRejects = toSink(ordered, def, frames, sinkParallelism, allRejects);
     }
     allRejects.sinkTo(rejects).name("rejects report").setParallelism(1);
+  }
+
+  /**
+   * Hands frames to the sink; before a Kafka sink, markers go and frames above the record limit
+   * become rejects (returned with the others).
+   */
+  private static DataStream<Reject> toSink(DataStream<FrameRecord> frames, JobDefinition def,
+      Sink<FrameRecord> sink, int parallelism, DataStream<Reject> rejects) {
+    if (def.kafkaOutput()) {
+      SingleOutputStreamOperator<FrameRecord> limited = frames
+          .process(new KafkaConnectors.RecordLimit(def.kafka().maxRecordBytes()))
+          .name("record limit").setParallelism(parallelism);
+      limited.sinkTo(sink).name("write " + def.output()).setParallelism(parallelism);
+      return rejects.union(limited.getSideOutput(KafkaConnectors.RecordLimit.REJECTS));
+    }
+    frames.sinkTo(sink).name("write " + def.output()).setParallelism(parallelism);
+    return rejects;
   }
 
   private static DataStream<FrameRecord> source(StreamExecutionEnvironment env,
       JobDefinition def) {
     switch (def.source()) {
+      case KAFKA:
+        return env.fromSource(KafkaConnectors.source(KafkaTopic.parse(def.input()), def.kafka()),
+            WatermarkStrategy.noWatermarks(), "kafka: " + def.input());
       case LIVE:
         return env.fromSource(new LiveVideoSource(def.input(), def.video(), def.yuvFrames()),
             WatermarkStrategy.noWatermarks(), "live: " + def.input()).setParallelism(1);
@@ -156,14 +186,27 @@ public final class UpscaleJob {
    * runs; a cluster does it from its configuration).
    */
   public static void checkStorage(JobDefinition def) throws IOException {
-    if (def.source() != VideoOptions.Source.LIVE) {
+    if (def.source() == VideoOptions.Source.KAFKA) {
+      KafkaTopics.requireInput(KafkaTopic.parse(def.input()), def.kafka());
+    } else if (def.source() != VideoOptions.Source.LIVE) {
       Storage.requireExists(Storage.resolve(def.input()));
     }
-    Storage.requireReachable(Storage.resolve(def.output()));
+    if (def.kafkaOutput()) {
+      KafkaTopics.prepareOutput(KafkaTopic.parse(def.output()), def.kafka());
+    } else {
+      Storage.requireReachable(Storage.resolve(def.output()));
+    }
   }
 
   /** The job with its real sinks. */
   public static void build(StreamExecutionEnvironment env, JobDefinition def) throws IOException {
+    if (def.kafkaOutput()) {
+      KafkaTopic out = KafkaTopic.parse(def.output());
+      boolean exactlyOnce = def.checkpointIntervalSeconds() > 0;
+      build(env, def, KafkaConnectors.frames(out, def.kafka(), exactlyOnce, def.name()),
+          KafkaConnectors.rejects(out, def.kafka(), exactlyOnce, def.name()));
+      return;
+    }
     Sink<FrameRecord> frames = def.videoOutput()
         ? new VideoSink(def.output(), def.video().encoderFor(def.output()),
             def.video().frameRate(), def.video().publishSegments())

@@ -43,7 +43,7 @@ public record VideoOptions(String source, String codec, long bitrate, double qua
       "ts", "m4v", "mpg", "mpeg", "flv", "nut", "y4m", "wmv", "ogv");
 
   /** What the input is. */
-  public enum Source { IMAGES, VIDEO, LIVE }
+  public enum Source { IMAGES, VIDEO, LIVE, KAFKA }
 
   static VideoOptions of(Map<String, String> v) {
     String overload = v.getOrDefault("overload", "backpressure").trim().toLowerCase(Locale.ROOT);

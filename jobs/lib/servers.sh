@@ -1,0 +1,48 @@
+# Shared by the scripts that start real servers on 127.0.0.1 (jobs/s3.sh, jobs/kafka.sh): ports,
+# PID files, waiting and stopping. Source it after setting NAME (the script's name in messages).
+
+die() { echo "$NAME: $*" >&2; exit 1; }
+say() { echo "$NAME: $*"; }
+
+# True when something listens on 127.0.0.1:$1.
+port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# alive PIDFILE MARKER: the PID file names a live process whose command line contains MARKER
+# (so a recycled PID is never taken for ours).
+alive() {
+  local pid
+  [[ -f $1 ]] || return 1
+  pid=$(<"$1")
+  [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null \
+    && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$2"
+}
+
+# wait_port PORT PIDFILE MARKER LOG TIMEOUT: until the server listens; its death or the timeout
+# ends the wait with its log's last lines.
+wait_port() {
+  local port=$1 pidfile=$2 marker=$3 log=$4 deadline=$((SECONDS + $5))
+  until port_busy "$port"; do
+    if ! alive "$pidfile" "$marker"; then
+      tail -n 20 "$log" >&2 || true
+      rm -f "$pidfile"
+      die "the server died while starting (log: $log)"
+    fi
+    ((SECONDS < deadline)) || die "nothing listened on 127.0.0.1:$port within $5 s (log: $log)"
+    sleep 0.2
+  done
+}
+
+# stop_pid PIDFILE MARKER WHAT: SIGTERM, then SIGKILL after 10 s; only our own process.
+stop_pid() {
+  if alive "$1" "$2"; then
+    local pid
+    pid=$(<"$1")
+    kill "$pid"
+    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+    kill -0 "$pid" 2>/dev/null && kill -9 "$pid"
+    say "stopped $3 (pid $pid)"
+  else
+    say "$3 not running"
+  fi
+  rm -f "$1"
+}
