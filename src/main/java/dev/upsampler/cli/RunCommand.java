@@ -1,7 +1,6 @@
 package dev.upsampler.cli;
 
 import dev.upsampler.flink.JobDefinition;
-import dev.upsampler.flink.RejectsSink;
 import dev.upsampler.flink.ReorderFunction;
 import dev.upsampler.flink.UpscaleFunction;
 import dev.upsampler.flink.UpscaleJob;

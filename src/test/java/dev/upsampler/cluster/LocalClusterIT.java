@@ -12,6 +12,9 @@ import dev.upsampler.image.PixelLayout;
 import dev.upsampler.image.Upscaler;
 import dev.upsampler.io.ImageCodecs;
 import dev.upsampler.io.KernelFiles;
+import dev.upsampler.flink.UpscaleFunction;
+import dev.upsampler.testing.KafkaBroker;
+import dev.upsampler.testing.KafkaFrames;
 import dev.upsampler.testing.S3Server;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -56,6 +59,7 @@ class LocalClusterIT {
   static int restPort;
   static int rpcPort;
   static S3Server s3;
+  static KafkaBroker broker;
 
   @BeforeAll
   static void freshDirectoriesAndPorts() throws Exception {
@@ -66,12 +70,16 @@ class LocalClusterIT {
     s3 = S3Server.start(Files.createDirectories(WORK.resolve("s3")));
     s3.createBucket("frames");
     s3.createBucket("checkpoints");
+    broker = KafkaBroker.start(WORK.resolve("kafka"));
   }
 
   @AfterAll
   static void nothingLeftRunning() throws Exception {
     if (s3 != null) {
       s3.close();
+    }
+    if (broker != null) {
+      broker.close();
     }
     script("stop");
     List<ProcessHandle> left = clusterProcesses();
@@ -201,6 +209,42 @@ class LocalClusterIT {
     assertTrue(restored.startsWith("s3://checkpoints/failover/" + jobId + "/chk-"), restored);
   }
 
+  /**
+   * Frames from a topic to a topic with the TaskManager killed: read with read_committed, every
+   * good frame once, in seq order per stream, a frame over 1 MiB among them, the bad record in
+   * the rejects topic.
+   */
+  @Test
+  @Order(6)
+  void survivesAKilledTaskManagerWithFramesFromAndToKafka() throws Exception {
+    int frames = 120;
+    List<KafkaFrames.Sent> sent = new ArrayList<>();
+    for (int i = 0; i < frames; i++) {
+      sent.add(KafkaFrames.image("cam" + (i % 2), i / 2, frame(i)));
+    }
+    sent.add(KafkaFrames.image("cam0", 1000, KafkaFrames.noise(720, 540, 9)));
+    sent.add(new KafkaFrames.Sent("cam1", 1000L, "junk.png", "junk".getBytes(), null));
+    KafkaFrames.produce(broker, "frames", sent);
+    Result submitted = script("submit", "jobs/kafka.yaml", "--input", broker.topic("frames"),
+        "--output", broker.topic("frames-x2"), "--kernel", "nearest", "--set", "bounded=true",
+        "--set", "checkpoint-interval=1", "--set", "restart-attempts=10", "--detach");
+    assertEquals(0, submitted.status, submitted.text);
+    String jobId = submitted.text.replaceAll("(?s).*submitted ([0-9a-f]{32}).*", "$1");
+    FlinkRestClient rest = new FlinkRestClient("http://127.0.0.1:" + restPort);
+    killTaskManagerDuring(jobId, () -> {
+      try {
+        return rest.accumulators(jobId).getOrDefault(UpscaleFunction.WRITTEN, 0L);
+      } catch (IOException e) {
+        return 0; // not running yet
+      }
+    }, frames);
+    KafkaFrames.assertExactlyTheGoodFrames(broker, sent, "frames-x2");
+    List<String> rejects = KafkaFrames.consume(broker, "frames-x2-rejects").stream()
+        .map(r -> new String(r.value(), StandardCharsets.UTF_8)).toList();
+    assertEquals(1, rejects.size(), rejects.toString());
+    assertTrue(rejects.get(0).contains("junk.png"), rejects.get(0));
+  }
+
   static Set<String> s3Names(String uri) throws IOException {
     org.apache.flink.core.fs.Path p = new org.apache.flink.core.fs.Path(uri);
     return Arrays.stream(p.getFileSystem().listStatus(p)).map(st -> st.getPath().getName())
@@ -262,7 +306,7 @@ class LocalClusterIT {
   }
 
   @Test
-  @Order(6)
+  @Order(7)
   void stopsWhatItStartedThenRunsApplicationMode() throws Exception {
     Result stop = script("stop");
     assertEquals(0, stop.status, stop.text);
