@@ -14,6 +14,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.RestOptions;
@@ -58,7 +59,7 @@ final class RunCommand extends BaseCommand {
     // An embedded Flink never sets its file systems up: s3:// needs the job's settings now.
     Storage.initialize(def.flink());
     UpscaleJob.checkStorage(def);
-    Configuration conf = UpscaleJob.configuration(def);
+    Configuration conf = embeddedConfiguration(def);
     StreamExecutionEnvironment env;
     if (webUi != null) {
       // Loopback only: the dashboard can cancel jobs and upload jars.
@@ -103,6 +104,21 @@ final class RunCommand extends BaseCommand {
           dropped > 0 ? "; " + dropped + " frames dropped (overload: drop)" : "");
     }
     return rejected > 0 ? Errors.BAD_INPUT : 0;
+  }
+
+  /**
+   * The job's configuration for an embedded run: checkpoints on disk (the temporary directory,
+   * unless the job names a place), not in the JobManager's memory, where Flink refuses state
+   * above 5 MB: frames waiting for their turn in the reordering are 1-20 MB each, and such a
+   * checkpoint failing made the job restart again and again.
+   */
+  static Configuration embeddedConfiguration(JobDefinition def) {
+    Configuration conf = UpscaleJob.configuration(def);
+    if (!conf.containsKey(CheckpointingOptions.CHECKPOINTS_DIRECTORY.key())) {
+      conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, java.nio.file.Path.of(
+          System.getProperty("java.io.tmpdir"), "upsampler-checkpoints").toUri().toString());
+    }
+    return conf;
   }
 
   /** A percentile of Flink's histogram accumulator (counts per millisecond value). */

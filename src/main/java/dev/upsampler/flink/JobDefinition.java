@@ -38,8 +38,10 @@ import java.util.Set;
  * restart-attempts: 3
  * </pre>
  *
- * plus the video settings of {@link VideoOptions}. A video file or live URL as input, and an
- * output path ending in a video extension ({@code .mp4}, {@code .mkv}, ...) for a video out.
+ * plus the video settings of {@link VideoOptions} and the Kafka settings of {@link KafkaOptions}
+ * (with a {@code kafka:} map of client properties), and a {@code flink:} map of Flink settings.
+ * A video file or live URL as input, and an output path ending in a video extension ({@code
+ * .mp4}, {@code .mkv}, ...) for a video out; {@code kafka://HOST:PORT/TOPIC} for a topic.
  */
 public record JobDefinition(
     String name, String input, String output, String kernel, String scale, String color,

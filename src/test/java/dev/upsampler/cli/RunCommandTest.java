@@ -9,6 +9,7 @@ import dev.upsampler.testing.Resources;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -140,5 +141,19 @@ class RunCommandTest {
     CliRun r = run("run", dir.resolve("nope.yaml").toString());
     assertEquals(1, r.status());
     assertTrue(r.err().contains("nope.yaml: no such job definition"), r.err());
+  }
+
+  @Test
+  void embeddedRunsCheckpointToDiskUnlessTheJobSaysWhere() throws IOException {
+    Path in = Files.createDirectories(dir.resolve("in"));
+    dev.upsampler.flink.JobDefinition def = dev.upsampler.flink.JobDefinition.of(
+        Map.of("input", in.toString(), "output", dir.resolve("out").toString()));
+    String where = RunCommand.embeddedConfiguration(def).get(
+        org.apache.flink.configuration.CheckpointingOptions.CHECKPOINTS_DIRECTORY);
+    assertTrue(where.startsWith("file:/") && where.contains("upsampler-checkpoints"), where);
+    def = dev.upsampler.flink.JobDefinition.of(Map.of("input", in.toString(), "output",
+        dir.resolve("out").toString(), "flink.execution.checkpointing.dir", "s3://b/ck"));
+    assertEquals("s3://b/ck", RunCommand.embeddedConfiguration(def).get(
+        org.apache.flink.configuration.CheckpointingOptions.CHECKPOINTS_DIRECTORY));
   }
 }

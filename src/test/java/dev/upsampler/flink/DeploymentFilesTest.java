@@ -15,7 +15,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
-/** docker/ stays consistent with the build: versions, paths, classes, job files, JVM flags. */
+/**
+ * docker/ and the server scripts' poms stay consistent with the build: versions, paths, classes,
+ * job files, JVM flags.
+ */
 class DeploymentFilesTest {
 
   static String pomProperty(String name) throws IOException {
@@ -23,6 +26,14 @@ class DeploymentFilesTest {
         .matcher(Files.readString(Path.of("pom.xml")));
     assertTrue(m.find(), name + " in pom.xml");
     return m.group(1);
+  }
+
+  @Test
+  void theBrokerRunsTheKafkaVersionOfTheClients() throws Exception {
+    String broker = Files.readString(Path.of("jobs/kafka/pom.xml"));
+    assertTrue(broker.contains("<kafka.version>" + pomProperty("kafka.version") + "<"),
+        "jobs/kafka/pom.xml pins the kafka.version of pom.xml (mixed Kafka versions fail)");
+    assertTrue(broker.contains("<log4j.version>" + pomProperty("log4j.version") + "<"));
   }
 
   @Test

@@ -134,4 +134,35 @@ class JobDefinitionTest {
     Files.writeString(job, "input: s3://b/in\noutput: s3://b/in-x2\n");
     assertEquals("s3://b/in-x2", JobDefinition.load(job, Map.of()).output());
   }
+
+  @Test
+  void kafkaTopicsAndSettings() throws IOException {
+    Path job = dir.resolve("kafka.yaml");
+    Files.writeString(job, String.join("\n", "input: kafka://127.0.0.1:9092,h2:9093/cams",
+        "output: kafka://127.0.0.1:9092/cams.x2", "bounded: true", "max-record-bytes: 1048576",
+        "kafka:", "  security.protocol: SSL", ""));
+    JobDefinition d = JobDefinition.load(job, Map.of());
+    assertEquals(VideoOptions.Source.KAFKA, d.source());
+    assertTrue(d.kafkaOutput() && !d.videoOutput());
+    assertTrue(d.kafka().bounded());
+    assertEquals(1 << 20, d.kafka().maxRecordBytes());
+    assertEquals("SSL", d.kafka().consumer().getProperty("security.protocol"));
+    assertEquals("read_committed", d.kafka().consumer().getProperty("isolation.level"));
+    assertEquals("kafka://127.0.0.1:9092/cams.x2-rejects", d.rejectsLocation());
+    assertEquals("upsampler-upsampler", d.kafka().groupId());
+
+    for (String[] bad : new String[][] {
+        {"input: kafka://host/cams\noutput: kafka://h:1/o\n", "is not a Kafka topic"},
+        {"input: " + dir + "\noutput: " + dir.resolve("o") + "\nbounded: true\n",
+            "bounded is for Kafka input"},
+        {"input: kafka://h:1/i\noutput: kafka://h:1/o\nmax-record-bytes: 10\n",
+            "'max-record-bytes' must be at least 1024"},
+        {"input: kafka://h:1/i\noutput: kafka://h:1/o\nbounded: maybe\n",
+            "'bounded' must be true or false"}}) {
+      Files.writeString(job, bad[0]);
+      InvalidInputException e = assertThrows(InvalidInputException.class,
+          () -> JobDefinition.load(job, Map.of()));
+      assertTrue(e.getMessage().contains(bad[1]), e.getMessage());
+    }
+  }
 }
