@@ -2,11 +2,12 @@
 # Frames/s of the job through Kafka (topic in, topic out, exactly once) against files (directory
 # in, directory out) for the same frames, on an embedded Flink, rounds alternating; the broker is
 # jobs/kafka.sh's, started here on its own port and home, and stopped at the end.
-#   jobs/bench-kafka.sh [ROUNDS [STREAMS]]   (default 3 rounds; 3 streams of the 100-frame sample)
+#   jobs/bench-kafka.sh [ROUNDS [STREAMS]]   (default 3 rounds; 50 streams, each the 4 sample
+#                                            photographs of jobs/samples, 300x450 to 640x427)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${1:-3}
-streams=${2:-3}
+streams=${2:-50}
 work=target/bench-kafka
 export UPSAMPLER_KAFKA_HOME=$work/broker UPSAMPLER_KAFKA_PORT=${UPSAMPLER_KAFKA_PORT:-19392}
 jar=target/upsampler.jar
@@ -17,8 +18,8 @@ jobs/kafka.sh start >/dev/null
 trap 'jobs/kafka.sh stop >/dev/null' EXIT
 b=127.0.0.1:$UPSAMPLER_KAFKA_PORT
 for s in $(seq "$streams"); do
-  cli publish --input jobs/samples/video/pan.mp4 --topic "kafka://$b/bench-in" --stream "cam$s" \
-    2>/dev/null
+  cli publish --input jobs/samples --topic "kafka://$b/bench-in" --stream "cam$s" 2>/dev/null \
+    | grep -v '^published' || true
 done
 cli consume --topic "kafka://$b/bench-in" --output "$work/frames"
 settings=(--kernel bilinear --scale 2 --parallelism 2 --set format=png)

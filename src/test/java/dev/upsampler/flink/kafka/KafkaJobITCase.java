@@ -1,6 +1,7 @@
 package dev.upsampler.flink.kafka;
 
 import static dev.upsampler.testing.CliRun.run;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -40,6 +41,8 @@ import org.junit.jupiter.api.io.TempDir;
 class KafkaJobITCase {
   @TempDir static Path brokerDir;
   static KafkaBroker broker;
+
+  @TempDir Path dir;
 
   @BeforeAll
   static void startBroker() throws Exception {
@@ -166,6 +169,33 @@ class KafkaJobITCase {
     CliRun r = job.get(4, java.util.concurrent.TimeUnit.MINUTES);
     assertEquals(0, r.status(), r.out() + r.err());
     KafkaFrames.assertExactlyTheGoodFrames(broker, sent, "restart-out");
+  }
+
+  @Test
+  void publishAndConsumeRoundTripADirectory() throws Exception {
+    Path in = java.nio.file.Files.createDirectories(dir.resolve("in"));
+    for (int i = 1; i <= 3; i++) {
+      java.nio.file.Files.write(in.resolve(String.format("frame_%04d.png", i)),
+          dev.upsampler.io.ImageCodecs.encode(TestVideos.pattern(i, 40 * i, 30), "png", 0.9f));
+    }
+    CliRun p = run("publish", "--input", in.toString(), "--topic", broker.topic("pub"),
+        "--stream", "cam9");
+    assertEquals(0, p.status(), p.err());
+    assertTrue(p.out().contains("published 3 frame(s) of stream cam9 to " + broker.topic("pub")),
+        p.out());
+    Path out = dir.resolve("out");
+    CliRun c = run("consume", "--topic", broker.topic("pub"), "--output", out.toString());
+    assertEquals(0, c.status(), c.err());
+    for (int i = 1; i <= 3; i++) {
+      String name = String.format("frame_%04d.png", i);
+      assertArrayEquals(java.nio.file.Files.readAllBytes(in.resolve(name)),
+          java.nio.file.Files.readAllBytes(out.resolve("cam9").resolve(name)), name);
+    }
+    CliRun limited = run("publish", "--input", in.toString(), "--topic", broker.topic("pub2"),
+        "--max-record-bytes", "1024");
+    assertEquals(1, limited.status(), limited.out() + limited.err());
+    assertTrue(limited.err().contains("is above --max-record-bytes 1024; skipped"),
+        limited.err());
   }
 
   @Test
