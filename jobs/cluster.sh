@@ -64,8 +64,9 @@ SESSION_MAIN=org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypo
 APPLICATION_MAIN=org.apache.flink.container.entrypoint.StandaloneApplicationClusterEntryPoint
 TASKMANAGER_MAIN=org.apache.flink.runtime.taskexecutor.TaskManagerRunner
 
-die() { echo "cluster.sh: $*" >&2; exit 1; }
-say() { echo "cluster.sh: $*"; }
+NAME=cluster.sh
+# shellcheck source=jobs/lib/servers.sh
+source "$ROOT/jobs/lib/servers.sh"
 
 need_build() {
   [[ -d $LIB && -f $JOB_JAR && -f $CLI_JAR ]] \
@@ -76,15 +77,7 @@ need_build() {
 helper() { UPSAMPLER_RELAUNCH=false "$JAVA" -jar "$CLI_JAR" cluster "$@"; }
 
 # A PID file names a live process of this cluster (not a recycled PID).
-alive() {
-  local pid
-  [[ -f $1 ]] || return 1
-  pid=$(<"$1")
-  [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null \
-    && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "--configDir $CONF"
-}
-
-port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+member() { alive "$1" "--configDir $CONF"; }
 
 # GET a REST path with bash alone (no curl on a fresh machine); prints the body.
 rest_get() {
@@ -198,7 +191,7 @@ taskmanager_pidfiles() { compgen -G "$PIDS/taskmanager-*.pid" || true; }
 live_taskmanagers() {
   local f n=0
   for f in $(taskmanager_pidfiles); do
-    if alive "$f"; then
+    if member "$f"; then
       n=$((n + 1))
     else
       say "$(basename "$f" .pid) (pid $(<"$f")) is gone" >&2
@@ -219,8 +212,8 @@ start_taskmanager() {
 wait_ready() {
   local want=$1 deadline=$((SECONDS + START_TIMEOUT)) body tms f
   while ((SECONDS < deadline)); do
-    alive "$PIDS/jobmanager.pid" || died jobmanager
-    for f in $(taskmanager_pidfiles); do alive "$f" || died "$(basename "$f" .pid)"; done
+    member "$PIDS/jobmanager.pid" || died jobmanager
+    for f in $(taskmanager_pidfiles); do member "$f" || died "$(basename "$f" .pid)"; done
     if body=$(rest_get /overview); then
       tms=$(sed -n 's/.*"taskmanagers":\([0-9]*\).*/\1/p' <<<"$body")
       if [[ -n $tms ]] && ((tms >= want)); then return 0; fi
@@ -248,12 +241,12 @@ cmd_start() {
       *) die "start: unknown option $1" ;;
     esac
   done
-  if ((${#EXTRA_CONF[@]})) && alive "$PIDS/jobmanager.pid"; then
+  if ((${#EXTRA_CONF[@]})) && member "$PIDS/jobmanager.pid"; then
     die "the cluster is running: -D settings apply when it starts (jobs/cluster.sh stop first)"
   fi
   need_build
   mkdir -p "$PIDS"
-  if alive "$PIDS/jobmanager.pid"; then
+  if member "$PIDS/jobmanager.pid"; then
     say "jobmanager already running (pid $(<"$PIDS/jobmanager.pid"))"
   else
     rm -f "$PIDS/jobmanager.pid"
@@ -276,7 +269,7 @@ cmd_start() {
 stop_pidfile() {
   local f=$1 name pid i
   name=$(basename "$f" .pid)
-  if ! alive "$f"; then
+  if ! member "$f"; then
     rm -f "$f"
     return
   fi
@@ -307,13 +300,13 @@ cmd_stop() {
 cmd_status() {
   local f
   for f in $(compgen -G "$PIDS/*.pid" || true); do
-    if alive "$f"; then
+    if member "$f"; then
       say "$(basename "$f" .pid): running (pid $(<"$f"))"
     else
       say "$(basename "$f" .pid): not running (stale pid $(<"$f"))"
     fi
   done
-  alive "$PIDS/jobmanager.pid" || { say "no jobmanager running"; return 3; }
+  member "$PIDS/jobmanager.pid" || { say "no jobmanager running"; return 3; }
   helper status
 }
 
@@ -332,7 +325,7 @@ cmd_submit() {
     esac
   done
   need_build
-  alive "$PIDS/jobmanager.pid" || die "no cluster running under $CLUSTER_HOME (jobs/cluster.sh start)"
+  member "$PIDS/jobmanager.pid" || die "no cluster running under $CLUSTER_HOME (jobs/cluster.sh start)"
   case $via in
     rest)
       local -a flags=(--rest "http://127.0.0.1:$REST_PORT")
@@ -363,7 +356,7 @@ cmd_application() {
   local job=${1:?application needs a job definition (JOB.yaml)}
   shift
   need_build
-  alive "$PIDS/jobmanager.pid" \
+  member "$PIDS/jobmanager.pid" \
     && die "a session cluster is running under $CLUSTER_HOME; stop it first (jobs/cluster.sh stop)"
   local -a args
   mapfile -t args < <(helper args "$job" "$@") || exit 1
