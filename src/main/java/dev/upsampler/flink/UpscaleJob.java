@@ -22,10 +22,12 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
  * The job: images from a directory ({@link ImageFileFormat}), video files ({@link
- * VideoFileFormat}) or a live URL ({@link LiveVideoSource}) -> upscale ({@link UpscaleFunction},
- * parallel) -> back in sequence order per stream ({@link ReorderFunction}) -> frame files ({@link
- * FrameFileSink}) or one video per stream ({@link VideoSink}); rejects -> a JSON-lines report
- * ({@link RejectsSink}). Sinks are arguments, so tests plug in their own.
+ * VideoFileFormat}), a live URL ({@link LiveVideoSource}) or a Kafka topic ({@link
+ * KafkaConnectors}) -> upscale ({@link UpscaleFunction}, parallel) -> back in sequence order per
+ * stream ({@link ReorderFunction}) -> frame files ({@link FrameFileSink}), one video per stream
+ * ({@link VideoSink}) or a topic; rejects -> a JSON-lines report ({@link RejectsSink}) or the
+ * rejects topic. Files live on any Flink file system ({@code dev.upsampler.storage}). Sinks are
+ * arguments, so tests plug in their own.
  */
 public final class UpscaleJob {
   /** Frames one stream may hold back waiting for an earlier one. */
