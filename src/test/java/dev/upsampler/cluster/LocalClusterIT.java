@@ -217,7 +217,7 @@ class LocalClusterIT {
   @Test
   @Order(6)
   void survivesAKilledTaskManagerWithFramesFromAndToKafka() throws Exception {
-    int frames = 120;
+    int frames = 160;
     List<KafkaFrames.Sent> sent = new ArrayList<>();
     for (int i = 0; i < frames; i++) {
       sent.add(KafkaFrames.image("cam" + (i % 2), i / 2, frame(i)));

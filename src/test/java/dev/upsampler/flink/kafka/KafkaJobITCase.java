@@ -152,8 +152,8 @@ class KafkaJobITCase {
   @Test
   void aBrokerRestartedMidJobIsSurvived() throws Exception {
     List<KafkaFrames.Sent> sent = new ArrayList<>();
-    for (long i = 0; i < 160; i++) {
-      sent.add(KafkaFrames.image("cam" + (i % 2), i / 2, TestVideos.pattern((int) i, 480, 360)));
+    for (long i = 0; i < 240; i++) {
+      sent.add(KafkaFrames.image("cam" + (i % 2), i / 2, TestVideos.pattern((int) i, 640, 480)));
     }
     KafkaFrames.produce(broker, "restart-in", sent);
     java.util.concurrent.CompletableFuture<CliRun> job =
@@ -161,7 +161,7 @@ class KafkaJobITCase {
             "--input", broker.topic("restart-in"), "--output", broker.topic("restart-out"),
             "--kernel", "nearest", "--set", "bounded=true", "--set", "checkpoint-interval=1",
             "--set", "restart-attempts=60"));
-    Thread.sleep(4000); // the job is reading and writing
+    awaitFirstRecord("restart-out"); // the job is writing (in a transaction not committed yet)
     assertTrue(!job.isDone(), "the job still runs when the broker stops");
     broker.stop();
     Thread.sleep(3000);
@@ -169,6 +169,28 @@ class KafkaJobITCase {
     CliRun r = job.get(4, java.util.concurrent.TimeUnit.MINUTES);
     assertEquals(0, r.status(), r.out() + r.err());
     KafkaFrames.assertExactlyTheGoodFrames(broker, sent, "restart-out");
+  }
+
+  /** Waits until a topic holds a record, committed or not (end offsets, read_uncommitted). */
+  static void awaitFirstRecord(String topic) throws Exception {
+    java.util.Properties p = new java.util.Properties();
+    p.setProperty("bootstrap.servers", broker.bootstrap());
+    try (org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]> c =
+        new org.apache.kafka.clients.consumer.KafkaConsumer<>(p,
+            new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+            new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+      long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+      while (true) {
+        // Listed again each time: the job creates the topic when it starts.
+        List<org.apache.kafka.common.TopicPartition> parts = c.partitionsFor(topic).stream()
+            .map(i -> new org.apache.kafka.common.TopicPartition(topic, i.partition())).toList();
+        if (c.endOffsets(parts).values().stream().mapToLong(Long::longValue).sum() > 0) {
+          return;
+        }
+        assertTrue(System.nanoTime() < deadline, topic + " got no record within 60 s");
+        Thread.sleep(50);
+      }
+    }
   }
 
   @Test
