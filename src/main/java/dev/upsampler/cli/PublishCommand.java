@@ -1,5 +1,6 @@
 package dev.upsampler.cli;
 
+import dev.upsampler.flink.ImageFileFormat;
 import dev.upsampler.flink.kafka.FramePublisher;
 import dev.upsampler.flink.kafka.KafkaTopic;
 import dev.upsampler.io.ImageCodecs;
@@ -8,7 +9,6 @@ import dev.upsampler.io.VideoReader;
 import dev.upsampler.io.VideoSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -85,7 +85,9 @@ final class PublishCommand extends BaseCommand {
         for (Path f : images(input)) {
           byte[] bytes = Files.readAllBytes(f);
           String n = f.getFileName().toString();
-          long seq = sequenceOf(n, index++);
+          long seq = ImageFileFormat.sequenceOf(n); // as the job numbers image files
+          seq = seq >= 0 ? seq : index;
+          index++;
           boolean ok = p.send(key, seq, n, bytes);
           sent += ok ? 1 : 0;
           skipped += ok ? 0 : report(n + " (" + bytes.length + " bytes)");
@@ -125,18 +127,10 @@ final class PublishCommand extends BaseCommand {
   /** The images of a directory (not below it), sorted by name, hidden files left out. */
   static List<Path> images(Path dir) throws java.io.IOException {
     try (Stream<Path> s = Files.list(dir)) {
-      List<Path> out = new ArrayList<>(s.filter(Files::isRegularFile)
+      return s.filter(Files::isRegularFile)
           .filter(p -> !p.getFileName().toString().startsWith("."))
           .filter(p -> p.getFileName().toString().toLowerCase(Locale.ROOT)
-              .matches(".*\\.(png|jpe?g|bmp)$")).sorted().toList());
-      return out;
+              .matches(".*\\.(png|jpe?g|bmp)$")).sorted().toList();
     }
-  }
-
-  /** The frame number a name ends with ({@code frame_0042.png}), else its place in the list. */
-  static long sequenceOf(String name, long index) {
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,18})\\.[^.]+$")
-        .matcher(name);
-    return m.find() ? Long.parseLong(m.group(1)) : index;
   }
 }

@@ -78,7 +78,7 @@ public final class ImageFileFormat implements BulkFormat<FrameRecord, FileSource
    * The frame number an image sequence's file name ends with ({@code frame_00042.png} -> 42),
    * or -1 for a still image without one (no order to keep).
    */
-  static long sequenceOf(String name) {
+  public static long sequenceOf(String name) {
     java.util.regex.Matcher m = FRAME_NUMBER.matcher(name);
     if (!m.find() || m.group(1).length() > 18) {
       return -1;

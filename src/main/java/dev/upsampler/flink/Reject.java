@@ -20,7 +20,7 @@ public class Reject {
   }
 
   /** The same reject for a record of a stream. */
-  static Reject of(FrameRecord r, String sourceName, String reason) {
+  public static Reject of(FrameRecord r, String sourceName, String reason) {
     Reject j = new Reject(sourceName, reason, System.currentTimeMillis());
     j.streamId = r.streamId;
     j.sequence = r.sequence;

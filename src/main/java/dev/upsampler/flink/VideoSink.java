@@ -6,10 +6,6 @@ import dev.upsampler.io.VideoWriter;
 import dev.upsampler.storage.AtomicPublish;
 import dev.upsampler.storage.LocalStaging;
 import dev.upsampler.storage.Storage;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.Serializable;
 import java.nio.file.Files;
@@ -129,17 +125,17 @@ public final class VideoSink implements Sink<FrameRecord>,
 
   @Override
   public SimpleVersionedSerializer<StreamState> getWriterStateSerializer() {
-    return new StateSerializer();
+    return new VideoSinkSerializers.State();
   }
 
   @Override
   public Committer<Join> createCommitter(CommitterInitContext context) {
-    return new JoinCommitter();
+    return new VideoJoinCommitter();
   }
 
   @Override
   public SimpleVersionedSerializer<Join> getCommittableSerializer() {
-    return new JoinSerializer();
+    return new VideoSinkSerializers.Joins();
   }
 
   /** A stream as the checkpoint remembers it: where it goes and how many segments are final. */
@@ -412,191 +408,6 @@ public final class VideoSink implements Sink<FrameRecord>,
           && Integer.parseInt(n.substring(4, 10)) > keep;
       if (unfinished || beyond) {
         fs.delete(f.getPath(), false);
-      }
-    }
-  }
-
-  /** Joins a finished stream's segments with its audio into the published file. */
-  static final class JoinCommitter implements Committer<Join> {
-    @Override
-    public void commit(Collection<CommitRequest<Join>> requests) throws IOException {
-      for (CommitRequest<Join> req : requests) {
-        Join j = req.getCommittable();
-        Path target = new Path(j.target);
-        FileSystem fs = target.getFileSystem();
-        Path stream = j.keepSegments ? streamTarget(target) : target;
-        List<Path> segments = new ArrayList<>();
-        boolean complete = true;
-        for (int i = j.first; i <= j.segments; i++) {
-          segments.add(segment(stream, i));
-          complete &= fs.exists(segments.get(segments.size() - 1));
-        }
-        if (!complete) {
-          if (fs.exists(target)) {
-            req.signalAlreadyCommitted(); // joined before a failure; segments already gone
-          } else {
-            req.signalFailedWithKnownReason(new IOException(target
-                + ": segments missing, the video cannot be joined"));
-          }
-          continue;
-        }
-        Path audio = j.keepSegments ? null : audioSource(j.audioFrom);
-        long audioPackets = join(segments, audio, target, j.container);
-        if (j.keepSegments) {
-          LOG.info("{}: segment {} published", target, j.first);
-          continue;
-        }
-        fs.delete(segmentDir(target), true);
-        LOG.info("{}: {} frames from {} segment(s){}", target, j.frames, j.segments,
-            audio == null ? "" : ", audio copied (" + audioPackets + " packets)");
-      }
-    }
-
-    /**
-     * Joins local copies of the segments (and of the audio's source) into a local file, then
-     * publishes it: renamed into place on a local disk, uploaded once elsewhere.
-     */
-    private static long join(List<Path> segments, Path audio, Path target, String container)
-        throws IOException {
-      List<LocalStaging.Staged> staged = new ArrayList<>();
-      java.nio.file.Path joined = Storage.isLocal(target)
-          ? Storage.localFile(target).resolveSibling("." + target.getName() + ".joining")
-          : LocalStaging.scratchFile(target.getName());
-      try {
-        List<java.nio.file.Path> local = new ArrayList<>();
-        for (Path p : segments) {
-          staged.add(LocalStaging.stage(p));
-          local.add(staged.get(staged.size() - 1).file());
-        }
-        String audioFile = null;
-        if (audio != null) {
-          staged.add(LocalStaging.stage(audio));
-          audioFile = staged.get(staged.size() - 1).file().toString();
-        }
-        long packets = VideoMuxer.join(local, audioFile, joined, container);
-        if (Storage.isLocal(target)) {
-          Files.move(joined, Storage.localFile(target), StandardCopyOption.ATOMIC_MOVE,
-              StandardCopyOption.REPLACE_EXISTING);
-        } else {
-          AtomicPublish.upload(joined, target);
-        }
-        return packets;
-      } finally {
-        Files.deleteIfExists(joined);
-        for (LocalStaging.Staged s : staged) {
-          s.close();
-        }
-      }
-    }
-
-    /** The source file to copy audio from, or null (a live URL: nothing to read again). */
-    private static Path audioSource(String origin) {
-      if (origin == null) {
-        return null;
-      }
-      try {
-        Path p = Storage.resolve(origin);
-        return p.getFileSystem().exists(p) ? p : null;
-      } catch (IOException | RuntimeException e) {
-        return null; // udp://, rtsp://...: no file system of Flink's
-      }
-    }
-
-    @Override
-    public void close() {}
-  }
-
-  /** The stream's output for a published segment's path ({@code NAME-000007.EXT} -> NAME.EXT). */
-  static Path streamTarget(Path publishedSegment) {
-    String name = publishedSegment.getName();
-    return new Path(publishedSegment.getParent(),
-        name.replaceFirst("-\\d{6}(\\.[^.]*)?$", "$1"));
-  }
-
-  static final class StateSerializer implements SimpleVersionedSerializer<StreamState> {
-    @Override
-    public int getVersion() {
-      return 1;
-    }
-
-    @Override
-    public byte[] serialize(StreamState s) throws IOException {
-      ByteArrayOutputStream b = new ByteArrayOutputStream();
-      try (DataOutputStream out = new DataOutputStream(b)) {
-        out.writeUTF(s.stream);
-        out.writeUTF(s.target);
-        out.writeUTF(s.origin == null ? "" : s.origin);
-        out.writeDouble(s.frameRate);
-        out.writeInt(s.width);
-        out.writeInt(s.height);
-        out.writeInt(s.segments);
-        out.writeLong(s.frames);
-        out.writeLong(s.lastTimestampMicros);
-        out.writeLong(s.lastSequence);
-      }
-      return b.toByteArray();
-    }
-
-    @Override
-    public StreamState deserialize(int version, byte[] bytes) throws IOException {
-      if (version != 1) {
-        throw new IOException("unknown video sink state version " + version);
-      }
-      try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
-        StreamState s = new StreamState();
-        s.stream = in.readUTF();
-        s.target = in.readUTF();
-        String origin = in.readUTF();
-        s.origin = origin.isEmpty() ? null : origin;
-        s.frameRate = in.readDouble();
-        s.width = in.readInt();
-        s.height = in.readInt();
-        s.segments = in.readInt();
-        s.frames = in.readLong();
-        s.lastTimestampMicros = in.readLong();
-        s.lastSequence = in.readLong();
-        return s;
-      }
-    }
-  }
-
-  static final class JoinSerializer implements SimpleVersionedSerializer<Join> {
-    @Override
-    public int getVersion() {
-      return 1;
-    }
-
-    @Override
-    public byte[] serialize(Join j) throws IOException {
-      ByteArrayOutputStream b = new ByteArrayOutputStream();
-      try (DataOutputStream out = new DataOutputStream(b)) {
-        out.writeUTF(j.target);
-        out.writeUTF(j.container);
-        out.writeUTF(j.audioFrom == null ? "" : j.audioFrom);
-        out.writeInt(j.first);
-        out.writeInt(j.segments);
-        out.writeLong(j.frames);
-        out.writeBoolean(j.keepSegments);
-      }
-      return b.toByteArray();
-    }
-
-    @Override
-    public Join deserialize(int version, byte[] bytes) throws IOException {
-      if (version != 1) {
-        throw new IOException("unknown video join version " + version);
-      }
-      try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
-        Join j = new Join();
-        j.target = in.readUTF();
-        j.container = in.readUTF();
-        String a = in.readUTF();
-        j.audioFrom = a.isEmpty() ? null : a;
-        j.first = in.readInt();
-        j.segments = in.readInt();
-        j.frames = in.readLong();
-        j.keepSegments = in.readBoolean();
-        return j;
       }
     }
   }

@@ -103,11 +103,8 @@ public final class KafkaConnectors {
         return;
       }
       if (r.data != null && r.data.length > maxRecordBytes) {
-        Reject j = new Reject(r.sourceName, "the upscaled frame is " + r.data.length
-            + " bytes, above max-record-bytes " + maxRecordBytes, System.currentTimeMillis());
-        j.streamId = r.streamId;
-        j.sequence = r.sequence;
-        ctx.output(REJECTS, j);
+        ctx.output(REJECTS, Reject.of(r, r.sourceName, "the upscaled frame is "
+            + r.data.length + " bytes, above max-record-bytes " + maxRecordBytes));
         notWritten.add(1);
         return;
       }
