@@ -12,7 +12,7 @@ import org.apache.flink.core.fs.Path;
  * extensions, none hidden (names starting with "." or "_", like Flink's default filter, so
  * temporary files, video segments and the rejects report are never read).
  */
-final class MediaFileFilter implements Predicate<Path>, Serializable {
+public final class MediaFileFilter implements Predicate<Path>, Serializable {
   private static final long serialVersionUID = 1L;
   private final java.util.Set<String> extensions;
 
@@ -24,7 +24,7 @@ final class MediaFileFilter implements Predicate<Path>, Serializable {
     return new MediaFileFilter(java.util.Set.of("png", "jpg", "jpeg", "bmp"));
   }
 
-  static MediaFileFilter videos() {
+  public static MediaFileFilter videos() {
     return new MediaFileFilter(VideoOptions.VIDEO_EXTENSIONS);
   }
 

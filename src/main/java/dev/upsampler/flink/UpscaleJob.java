@@ -3,6 +3,7 @@ package dev.upsampler.flink;
 import dev.upsampler.flink.kafka.KafkaConnectors;
 import dev.upsampler.flink.kafka.KafkaTopic;
 import dev.upsampler.flink.kafka.KafkaTopics;
+import dev.upsampler.flink.video.ChunkedVideoPipeline;
 import dev.upsampler.storage.Storage;
 import java.time.Duration;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -200,8 +201,23 @@ public final class UpscaleJob {
     }
   }
 
+  /**
+   * True when video files become videos by chunks ({@link ChunkedVideoPipeline}): no raw frame
+   * leaves the subtask that decoded it. Real-time replay keeps the frame-by-frame chain (its
+   * point is latency per frame), as do live input and frame files out.
+   */
+  public static boolean chunked(JobDefinition def) {
+    return def.source() == VideoOptions.Source.VIDEO && def.videoOutput()
+        && !def.video().realtime() && !def.video().publishSegments();
+  }
+
   /** The job with its real sinks. */
   public static void build(StreamExecutionEnvironment env, JobDefinition def) throws IOException {
+    if (chunked(def)) {
+      ChunkedVideoPipeline.build(env, def, MediaFileFilter.videos(),
+          new RejectsSink(def.reportDirectory()));
+      return;
+    }
     if (def.kafkaOutput()) {
       KafkaTopic out = KafkaTopic.parse(def.output());
       boolean exactlyOnce = def.checkpointIntervalSeconds() > 0;

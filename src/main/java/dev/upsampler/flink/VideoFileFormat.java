@@ -62,14 +62,14 @@ public final class VideoFileFormat implements BulkFormat<FrameRecord, FileSource
   }
 
   /** The stream a video file's frames belong to: its name without the extension. */
-  static String streamOf(Path path) {
+  public static String streamOf(Path path) {
     String n = path.getName();
     int dot = n.lastIndexOf('.');
     return dot > 0 ? n.substring(0, dot) : n;
   }
 
   /** How a file is named in reports and to the video sink: its local path, or its URI. */
-  static String ffmpegLocation(Path path) {
+  public static String ffmpegLocation(Path path) {
     return Storage.isLocal(path) ? path.toUri().getPath() : path.toString();
   }
 

@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * segments; or publishes one segment as it goes. Idempotent: a commit retried after a failure
  * gives the same file, or finds it already there.
  */
-final class VideoJoinCommitter implements Committer<Join> {
+public final class VideoJoinCommitter implements Committer<Join> {
   private static final Logger LOG = LoggerFactory.getLogger(VideoJoinCommitter.class);
 
   @Override
@@ -37,6 +37,10 @@ final class VideoJoinCommitter implements Committer<Join> {
       List<Path> segments = new ArrayList<>();
       boolean complete = true;
       for (int i = j.first; i <= j.segments; i++) {
+        final int n = i;
+        if (java.util.Arrays.stream(j.missing).anyMatch(m -> m == n)) {
+          continue; // a chunk that could not be decoded: reported, its frames left out
+        }
         segments.add(VideoSink.segment(stream, i));
         complete &= fs.exists(segments.get(segments.size() - 1));
       }

@@ -26,21 +26,26 @@ import java.util.Set;
  * read-timeout: 10           # seconds without data before a live source reconnects
  * reconnect-attempts: 5      # then the live source ends (the job finishes its output)
  * segments: false            # also publish each checkpoint's segment as NAME-000001.EXT
+ * chunk-seconds: 10          # video files to a video: cut at keyframes into chunks of about
+ *                            # this length, upscaled in parallel (0: one chunk per file)
  * </pre>
  */
 public record VideoOptions(String source, String codec, long bitrate, double quality,
     String pixelFormat, int gop, double frameRate, boolean realtime, boolean dropWhenLate,
-    long maxLatencyMs, int readTimeoutSeconds, int reconnectAttempts, boolean publishSegments)
-    implements Serializable {
+    long maxLatencyMs, int readTimeoutSeconds, int reconnectAttempts, boolean publishSegments,
+    double chunkSeconds) implements Serializable {
 
   static final Set<String> KEYS = Set.of("source", "video-codec", "bitrate", "video-quality",
       "pixel-format", "gop", "frame-rate", "realtime", "overload", "max-latency-ms",
-      "read-timeout", "reconnect-attempts", "segments");
+      "read-timeout", "reconnect-attempts", "segments", "chunk-seconds");
 
   private static final Set<String> LIVE_SCHEMES = Set.of("udp", "rtp", "rtsp", "rtmp", "srt",
       "http", "https", "tcp", "hls");
   static final Set<String> VIDEO_EXTENSIONS = Set.of("mp4", "mkv", "mov", "avi", "webm",
       "ts", "m4v", "mpg", "mpeg", "flv", "nut", "y4m", "wmv", "ogv");
+
+  /** Chunk length when the job names none (see README "Video": measured). */
+  static final String DEFAULT_CHUNK_SECONDS = "10";
 
   /** What the input is. */
   public enum Source { IMAGES, VIDEO, LIVE, KAFKA }
@@ -66,11 +71,13 @@ public record VideoOptions(String source, String codec, long bitrate, double qua
         realtime, overload.equals("drop"),
         JobDefinition.number(v, "max-latency-ms", "1000", Long::parseLong),
         JobDefinition.number(v, "read-timeout", "10", Integer::parseInt),
-        JobDefinition.number(v, "reconnect-attempts", "5", Integer::parseInt), segments);
+        JobDefinition.number(v, "reconnect-attempts", "5", Integer::parseInt), segments,
+        JobDefinition.number(v, "chunk-seconds", DEFAULT_CHUNK_SECONDS, Double::parseDouble));
     if (o.gop < 0 || o.maxLatencyMs < 1 || o.readTimeoutSeconds < 1 || o.reconnectAttempts < 0
-        || !(o.frameRate > 0 && o.frameRate <= 1000)) {
+        || !(o.frameRate > 0 && o.frameRate <= 1000) || !(o.chunkSeconds >= 0)) {
       throw new IllegalArgumentException("gop >= 0, max-latency-ms >= 1, read-timeout >= 1,"
-          + " reconnect-attempts >= 0 and frame-rate in (0, 1000] are required");
+          + " reconnect-attempts >= 0, frame-rate in (0, 1000] and chunk-seconds >= 0 are"
+          + " required");
     }
     return o;
   }

@@ -68,7 +68,7 @@ public final class VideoSink implements Sink<FrameRecord>,
    * and it keeps the encoder's time base (Matroska rounds every timestamp to a millisecond, so a
    * 30 fps frame at 33,333 us came out at 33,000).
    */
-  static final String SEGMENT_CONTAINER = "nut";
+  public static final String SEGMENT_CONTAINER = "nut";
 
   private final String output;
   private final VideoSettings settings;
@@ -104,11 +104,11 @@ public final class VideoSink implements Sink<FrameRecord>,
     return Storage.resolve(output.replace("{stream}", stream));
   }
 
-  static Path segmentDir(Path target) {
+  public static Path segmentDir(Path target) {
     return new Path(target.getParent(), "." + target.getName() + ".segments");
   }
 
-  static Path segment(Path target, int n) {
+  public static Path segment(Path target, int n) {
     return new Path(segmentDir(target), String.format("seg-%06d.nut", n));
   }
 
@@ -172,7 +172,8 @@ public final class VideoSink implements Sink<FrameRecord>,
   /**
    * What the committer does: join segments {@code first..last} (and the audio) into {@code
    * target}; the whole stream when it has ended (then the segments go), or one segment to
-   * publish (they stay).
+   * publish (they stay). A chunked video names the chunks that could not be decoded in {@code
+   * missing}: the join steps over them.
    */
   public static final class Join implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -183,6 +184,20 @@ public final class VideoSink implements Sink<FrameRecord>,
     int segments;
     long frames;
     boolean keepSegments;
+    int[] missing = new int[0];
+
+    /** The whole video from segments {@code 1..segments} (except {@code missing}) and audio. */
+    public static Join whole(Path target, String container, String audioFrom, int segments,
+        long frames, int[] missing) {
+      Join j = new Join();
+      j.target = target.toString();
+      j.container = container;
+      j.audioFrom = audioFrom;
+      j.segments = segments;
+      j.frames = frames;
+      j.missing = missing.clone();
+      return j;
+    }
   }
 
   final class Writer implements StatefulSinkWriter<FrameRecord, StreamState>,
@@ -237,10 +252,7 @@ public final class VideoSink implements Sink<FrameRecord>,
       }
       if (o.encoder == null) {
         o.state.segments++; // numbered now; final only once closed at a checkpoint
-        Path target = new Path(o.state.target);
-        o.encoderFile = Storage.isLocal(target)
-            ? Storage.localFile(inProgress(target, o.state.segments))
-            : LocalStaging.scratchFile(segment(target, o.state.segments).getName());
+        o.encoderFile = encoderFile(new Path(o.state.target), o.state.segments);
         o.encoder = VideoWriter.open(o.encoderFile, o.state.width, o.state.height,
             o.state.frameRate, settings.withContainer(SEGMENT_CONTAINER));
       }
@@ -373,19 +385,33 @@ public final class VideoSink implements Sink<FrameRecord>,
       }
       encoder.close();
       encoder = null;
-      Path target = new Path(state.target);
-      Path segment = segment(target, state.segments);
-      if (Storage.isLocal(target)) {
-        Files.move(encoderFile, Storage.localFile(segment), StandardCopyOption.ATOMIC_MOVE,
-            StandardCopyOption.REPLACE_EXISTING);
-      } else {
-        try {
-          AtomicPublish.upload(encoderFile, segment);
-        } finally {
-          Files.deleteIfExists(encoderFile);
-        }
-      }
+      publishSegment(encoderFile, new Path(state.target), state.segments);
       return true;
+    }
+  }
+
+  /**
+   * The local file an encoder writes segment {@code n} of {@code target} into: beside it on a
+   * local disk (renamed into place when final), else a local scratch file (uploaded).
+   */
+  public static java.nio.file.Path encoderFile(Path target, int n) throws IOException {
+    return Storage.isLocal(target) ? Storage.localFile(inProgress(target, n))
+        : LocalStaging.scratchFile(segment(target, n).getName());
+  }
+
+  /** Makes segment {@code n} final from the file {@link #encoderFile} gave, replacing any. */
+  public static void publishSegment(java.nio.file.Path encoderFile, Path target, int n)
+      throws IOException {
+    Path segment = segment(target, n);
+    if (Storage.isLocal(target)) {
+      Files.move(encoderFile, Storage.localFile(segment), StandardCopyOption.ATOMIC_MOVE,
+          StandardCopyOption.REPLACE_EXISTING);
+    } else {
+      try {
+        AtomicPublish.upload(encoderFile, segment);
+      } finally {
+        Files.deleteIfExists(encoderFile);
+      }
     }
   }
 

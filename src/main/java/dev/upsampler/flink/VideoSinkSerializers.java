@@ -10,7 +10,7 @@ import java.io.IOException;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 
 /** How the {@link VideoSink}'s writer state and committables are kept in checkpoints. */
-final class VideoSinkSerializers {
+public final class VideoSinkSerializers {
   private VideoSinkSerializers() {}
 
   static final class State implements SimpleVersionedSerializer<StreamState> {
@@ -60,10 +60,11 @@ final class VideoSinkSerializers {
     }
   }
 
-  static final class Joins implements SimpleVersionedSerializer<Join> {
+  /** Version 2 adds the chunks left out of a chunked video (version 1 has none). */
+  public static final class Joins implements SimpleVersionedSerializer<Join> {
     @Override
     public int getVersion() {
-      return 1;
+      return 2;
     }
 
     @Override
@@ -77,13 +78,17 @@ final class VideoSinkSerializers {
         out.writeInt(j.segments);
         out.writeLong(j.frames);
         out.writeBoolean(j.keepSegments);
+        out.writeInt(j.missing.length);
+        for (int m : j.missing) {
+          out.writeInt(m);
+        }
       }
       return b.toByteArray();
     }
 
     @Override
     public Join deserialize(int version, byte[] bytes) throws IOException {
-      if (version != 1) {
+      if (version != 1 && version != 2) {
         throw new IOException("unknown video join version " + version);
       }
       try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
@@ -96,6 +101,12 @@ final class VideoSinkSerializers {
         j.segments = in.readInt();
         j.frames = in.readLong();
         j.keepSegments = in.readBoolean();
+        if (version >= 2) {
+          j.missing = new int[in.readInt()];
+          for (int i = 0; i < j.missing.length; i++) {
+            j.missing[i] = in.readInt();
+          }
+        }
         return j;
       }
     }

@@ -117,6 +117,31 @@ public final class VideoReader implements AutoCloseable {
     return info;
   }
 
+  /**
+   * Positions the reader on the keyframe whose decode timestamp is {@code seekTimestamp} (stream
+   * units, from {@link KeyframeIndex}), or the last one before it. Only before the first frame is
+   * read: nothing is decoded yet, so the decoder holds no state to flush.
+   */
+  public void seekTo(long seekTimestamp) throws IOException {
+    if (index > 0) {
+      throw new IllegalStateException(source + ": seekTo after frames were read");
+    }
+    org.bytedeco.ffmpeg.avformat.AVFormatContext fc = grabber.getFormatContext();
+    int stream = -1;
+    for (int i = 0; i < fc.nb_streams(); i++) {
+      if (fc.streams(i).codecpar().codec_type() == avutil.AVMEDIA_TYPE_VIDEO) {
+        stream = i;
+        break;
+      }
+    }
+    int r = org.bytedeco.ffmpeg.global.avformat.avformat_seek_file(fc, stream, Long.MIN_VALUE,
+        seekTimestamp, seekTimestamp, 0);
+    if (r < 0) {
+      throw new IOException(source + ": cannot seek to the keyframe at " + seekTimestamp
+          + " (FFmpeg error " + r + ")");
+    }
+  }
+
   /** Frames returned or skipped so far (the index of the next one). */
   public long framesRead() {
     return index;
