@@ -62,9 +62,26 @@ public final class TestVideos {
    */
   public static void write(Path file, String container, String codec, String pixelFormat,
       int frames, int w, int h, double fps, boolean audio) throws Exception {
+    write(file, container, codec, pixelFormat, frames, w, h, fps, audio, 0, 0);
+  }
+
+  /**
+   * The same with a keyframe every {@code gop} frames (0: the codec's default) and up to {@code
+   * bFrames} B-frames between references (mpeg4 leaves its GOPs open: B-frames after a keyframe
+   * in decode order may show before it).
+   */
+  public static void write(Path file, String container, String codec, String pixelFormat,
+      int frames, int w, int h, double fps, boolean audio, int gop, int bFrames)
+      throws Exception {
     avutil.av_log_set_level(avutil.AV_LOG_ERROR);
     try (FFmpegFrameRecorder r = new FFmpegFrameRecorder(file.toFile(), w, h, audio ? 1 : 0)) {
       r.setFormat(container);
+      if (gop > 0) {
+        r.setGopSize(gop);
+      }
+      if (bFrames > 0) {
+        r.setVideoOption("bf", Integer.toString(bFrames));
+      }
       r.setVideoCodecName(codec);
       r.setPixelFormat(avutil.av_get_pix_fmt(pixelFormat));
       r.setFrameRate(fps);

@@ -20,13 +20,20 @@ public final class ChunkedVideoPipeline {
 
   public static <F extends Predicate<Path> & Serializable> void build(
       StreamExecutionEnvironment env, JobDefinition def, F videoFiles, Sink<Reject> rejects) {
+    build(env, def, videoFiles, new SegmentJoinSink(), rejects);
+  }
+
+  /** The same with the segments' sink as an argument (tests plug in their own). */
+  public static <F extends Predicate<Path> & Serializable> void build(
+      StreamExecutionEnvironment env, JobDefinition def, F videoFiles,
+      Sink<ChunkSegment> videos, Sink<Reject> rejects) {
     int p = def.parallelism();
     SingleOutputStreamOperator<ChunkSegment> segments = env
         .fromSource(ChunkedVideoSource.of(def, videoFiles), WatermarkStrategy.noWatermarks(),
             "video chunks -> upscale " + def.kernel() + " x" + def.scale() + ": " + def.input())
         .setParallelism(p)
         .process(new SegmentAccounting()).name("count chunks").setParallelism(p);
-    segments.sinkTo(new SegmentJoinSink()).name("join " + def.output()).setParallelism(1);
+    segments.sinkTo(videos).name("join " + def.output()).setParallelism(1);
     segments.getSideOutput(SegmentAccounting.REJECTS).sinkTo(rejects).name("rejects report")
         .setParallelism(1);
   }
