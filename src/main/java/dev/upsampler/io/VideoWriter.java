@@ -40,6 +40,15 @@ public final class VideoWriter implements AutoCloseable {
   /** Starts an encoder writing {@code path} (the caller publishes it atomically). */
   public static VideoWriter open(Path path, int width, int height, double fps, VideoSettings s)
       throws IOException {
+    return open(path, width, height, fps, s, 0);
+  }
+
+  /**
+   * The same with {@code threads} encoder threads (0: FFmpeg picks one per core): a subtask that
+   * shares its machine with others keeps to its share.
+   */
+  public static VideoWriter open(Path path, int width, int height, double fps, VideoSettings s,
+      int threads) throws IOException {
     s.validate();
     if (!(fps > 0) || fps > 1000) {
       throw new IllegalArgumentException("frame rate must be in (0, 1000], got " + fps);
@@ -62,7 +71,8 @@ public final class VideoWriter implements AutoCloseable {
     if (s.gop() > 0) {
       r.setGopSize(s.gop());
     }
-    r.setVideoOption("threads", "auto"); // FFmpeg encodes on one thread unless told
+    // FFmpeg encodes on one thread unless told
+    r.setVideoOption("threads", threads > 0 ? Integer.toString(threads) : "auto");
     if (s.codec().equals("libvpx-vp9")) {
       r.setVideoOption("deadline", "realtime");
       r.setVideoOption("cpu-used", "8");

@@ -99,16 +99,18 @@ final class ChunkTranscodeFormat implements BulkFormat<ChunkSegment, VideoChunkS
       target.getFileSystem().mkdirs(VideoSink.segmentDir(target));
       java.nio.file.Path encoded = VideoSink.encoderFile(target, n);
       long t0 = System.nanoTime();
+      ChunkTranscoder.StageTimes busy;
       try (LocalStaging.Staged source = LocalStaging.stage(split.path());
           Parallelism par = Parallelism.newPool(def.threads())) {
         Upscaler upscaler = new Upscaler(KernelFiles.resolve(def.kernel(), def.scaleYx()),
             ColorMode.parse(def.color()), par);
         ChunkTranscoder transcoder = new ChunkTranscoder(upscaler::apply,
             settings.withContainer(VideoSink.SEGMENT_CONTAINER), def.yuvFrames(),
-            def.maxPixels());
+            def.maxPixels(), def.threads()); // the encoder keeps to the subtask's threads too
         try {
           ChunkTranscoder.Result r = transcoder.transcode(source.file().toString(), chunk,
               encoded);
+          busy = r.busy();
           s.frames = r.frames();
           s.decodeErrors = r.decodeErrors();
           s.error = r.endedEarly() == null ? null : located(r.endedEarly(), source, s.origin);
@@ -126,8 +128,9 @@ final class ChunkTranscodeFormat implements BulkFormat<ChunkSegment, VideoChunkS
       }
       VideoSink.publishSegment(encoded, target, n);
       s.millis = (System.nanoTime() - t0) / 1_000_000;
-      LOG.info("{} of {}: {} frames in {} ms ({} frames/s)", chunk, s.origin, s.frames, s.millis,
-          String.format(java.util.Locale.ROOT, "%.1f", s.frames * 1000.0 / Math.max(1, s.millis)));
+      LOG.info("{} of {}: {} frames in {} ms ({} frames/s; {})", chunk, s.origin, s.frames,
+          s.millis, String.format(java.util.Locale.ROOT, "%.1f",
+              s.frames * 1000.0 / Math.max(1, s.millis)), busy);
       return s;
     }
 

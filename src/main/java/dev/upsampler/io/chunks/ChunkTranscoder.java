@@ -30,18 +30,21 @@ public final class ChunkTranscoder {
   private final VideoSettings segmentSettings;
   private final boolean yuv;
   private final long maxPixels;
+  private final int encoderThreads;
 
   /**
    * @param upscale the upscaling of one frame (an {@link Upscaler#apply})
    * @param segmentSettings encoder and container of the segment
    * @param yuv decode to planar 4:2:0 (for a 4:2:0 output), else RGB
+   * @param encoderThreads threads of the encoder (0: one per core)
    */
   public ChunkTranscoder(UnaryOperator<Frame> upscale, VideoSettings segmentSettings,
-      boolean yuv, long maxPixels) {
+      boolean yuv, long maxPixels, int encoderThreads) {
     this.upscale = upscale;
     this.segmentSettings = segmentSettings;
     this.yuv = yuv;
     this.maxPixels = maxPixels;
+    this.encoderThreads = encoderThreads;
   }
 
   /**
@@ -50,7 +53,19 @@ public final class ChunkTranscoder {
    * mid-chunk (a resolution change, a truncated file) keeps the frames before the break.
    */
   public record Result(long frames, long decodeErrors, int width, int height, double frameRate,
-      String endedEarly) {}
+      String endedEarly, StageTimes busy) {}
+
+  /**
+   * Milliseconds each stage spent working (not waiting on its queues): the slowest one sets the
+   * chunk's pace, the others overlap with it.
+   */
+  public record StageTimes(long decodeMillis, long upscaleMillis, long encodeMillis) {
+    @Override
+    public String toString() {
+      return "busy: decode " + decodeMillis + " ms, upscale " + upscaleMillis + " ms, encode "
+          + encodeMillis + " ms";
+    }
+  }
 
   private record Item(Frame frame, long timestampMicros) {}
 
@@ -67,13 +82,17 @@ public final class ChunkTranscoder {
     Encoder encoder = new Encoder(segment, upscaled, failure, decoder);
     Thread dt = start(decoder, "decode " + chunk.index());
     Thread et = start(encoder, "encode " + chunk.index());
+    long upscaleNanos = 0;
     try {
       while (true) {
         Item in = take(decoded, failure);
         if (in == END) {
           break;
         }
-        put(upscaled, new Item(upscale.apply(in.frame()), in.timestampMicros()), failure);
+        long t0 = System.nanoTime();
+        Frame up = upscale.apply(in.frame());
+        upscaleNanos += System.nanoTime() - t0;
+        put(upscaled, new Item(up, in.timestampMicros()), failure);
       }
       put(upscaled, END, failure);
       et.join();
@@ -83,7 +102,8 @@ public final class ChunkTranscoder {
         throw new IOException(source + ": no frame of " + chunk + " could be decoded");
       }
       return new Result(encoder.frames, decoder.decodeErrors, encoder.width, encoder.height,
-          decoder.frameRate, decoder.endedEarly);
+          decoder.frameRate, decoder.endedEarly, new StageTimes(decoder.busyNanos / 1_000_000,
+              upscaleNanos / 1_000_000, encoder.busyNanos / 1_000_000));
     } finally {
       dt.interrupt();
       et.interrupt();
@@ -142,6 +162,7 @@ public final class ChunkTranscoder {
     volatile long decodeErrors;
     volatile double frameRate;
     volatile String endedEarly;
+    volatile long busyNanos;
     private long queued;
 
     Decoder(String source, VideoChunk chunk, BlockingQueue<Item> out,
@@ -174,6 +195,7 @@ public final class ChunkTranscoder {
           reader.seekTo(chunk.seekTimestamp());
         }
         boolean first = true;
+        long t0 = System.nanoTime();
         for (VideoFrame f = next(reader); f != null; f = next(reader)) {
           long t = f.timestampMicros();
           if (first && seek && t > chunk.startMicros()) {
@@ -188,7 +210,9 @@ public final class ChunkTranscoder {
             break; // presentation order: everything after belongs to later chunks
           }
           if (chunk.holds(t)) {
+            busyNanos += System.nanoTime() - t0;
             put(out, new Item(f.frame(), t), failure);
+            t0 = System.nanoTime();
             queued++;
           }
         }
@@ -219,6 +243,7 @@ public final class ChunkTranscoder {
     volatile long frames;
     volatile int width;
     volatile int height;
+    volatile long busyNanos;
 
     Encoder(Path segment, BlockingQueue<Item> in, AtomicReference<Throwable> failure,
         Decoder decoder) {
@@ -236,9 +261,12 @@ public final class ChunkTranscoder {
           if (w == null) {
             width = i.frame().width();
             height = i.frame().height();
-            w = VideoWriter.open(segment, width, height, decoder.frameRate, segmentSettings);
+            w = VideoWriter.open(segment, width, height, decoder.frameRate, segmentSettings,
+                encoderThreads);
           }
+          long t0 = System.nanoTime();
           w.write(i.frame(), i.timestampMicros());
+          busyNanos += System.nanoTime() - t0;
           frames++;
         }
         if (w != null) {
