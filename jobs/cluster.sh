@@ -23,7 +23,8 @@
 # Settings (environment): UPSAMPLER_CLUSTER_HOME (default target/cluster: conf, logs, PIDs,
 # checkpoints), UPSAMPLER_REST_PORT (8081), UPSAMPLER_RPC_PORT (6123; the blob server takes the
 # next port, task managers the 20 after it), UPSAMPLER_SLOTS (2 per task manager),
-# UPSAMPLER_START_TIMEOUT (60 s).
+# UPSAMPLER_START_TIMEOUT (60 s), UPSAMPLER_TM_CPUS (CPU lists, one per task manager, e.g. "0 1":
+# task manager i runs on the i-th list only (taskset), as if each were a machine of its own).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -153,12 +154,13 @@ resource_params() {
 launch() {
   local name=$1 main=$2
   shift 2
-  local -a jvm dyn
+  local -a jvm dyn pin=()
   read -r -a jvm <<<"$MEM_JVM"
   read -r -a dyn <<<"$MEM_DYN"
+  [[ -n ${PIN_CPUS:-} ]] && pin=(taskset -c "$PIN_CPUS")
   # Plugins (Flink's S3 file system) load in class loaders of their own, as Flink requires.
   FLINK_LIB_DIR=$CLUSTER_HOME/lib FLINK_CONF_DIR=$CONF FLINK_PLUGINS_DIR=$PLUGINS \
-    setsid "$JAVA" "${jvm[@]}" \
+    setsid "${pin[@]}" "$JAVA" "${jvm[@]}" \
     "${JVM_OPENS[@]}" -Dlog.file="$LOGS/$name.log" \
     -Dlog4j.configurationFile="file:$CONF/log4j.properties" -classpath "$LIB/*" \
     "$main" --configDir "$CONF" "${dyn[@]}" "$@" \
@@ -205,7 +207,9 @@ start_taskmanager() {
   local i=1
   while [[ -f $PIDS/taskmanager-$i.pid ]]; do i=$((i + 1)); done
   resource_params GET_TM_RESOURCE_PARAMS "TaskManager"
-  launch "taskmanager-$i" "$TASKMANAGER_MAIN"
+  local -a cpus
+  read -r -a cpus <<<"${UPSAMPLER_TM_CPUS:-}"
+  PIN_CPUS=${cpus[$((i - 1))]:-} launch "taskmanager-$i" "$TASKMANAGER_MAIN"
 }
 
 # Waits until the REST API reports at least $1 task managers; a dead JVM ends the wait.
