@@ -13,6 +13,9 @@ import dev.upsampler.image.Upscaler;
 import dev.upsampler.io.ImageCodecs;
 import dev.upsampler.io.KernelFiles;
 import dev.upsampler.flink.UpscaleFunction;
+import dev.upsampler.io.VideoFrame;
+import dev.upsampler.io.VideoReader;
+import dev.upsampler.testing.TestVideos;
 import dev.upsampler.testing.KafkaBroker;
 import dev.upsampler.testing.KafkaFrames;
 import dev.upsampler.testing.S3Server;
@@ -262,6 +265,12 @@ class LocalClusterIT {
    */
   static JobOutcome killTaskManagerDuring(String jobId, Progress progress, int frames)
       throws Exception {
+    return killTaskManagerDuring(jobId, progress, frames, "frames");
+  }
+
+  /** The same, counting {@code units} (frames, segments) as the progress does. */
+  static JobOutcome killTaskManagerDuring(String jobId, Progress progress, int frames,
+      String units) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
     while (progress.written() < frames / 5 && System.nanoTime() < deadline) {
       Thread.sleep(20);
@@ -283,9 +292,9 @@ class LocalClusterIT {
         .follow(jobId, Duration.ofMinutes(3), line -> { });
     assertEquals("FINISHED", o.state(), o.toString());
     assertTrue(o.restarts() >= 1, "the job restarted after the kill: " + o);
-    System.out.printf("killed the TaskManager after %d of %d frames; the job restarted %d"
-        + " time(s) and finished in %.1f s with all %d frames once%n", atKill, frames,
-        o.restarts(), o.seconds(), frames);
+    System.out.printf("killed the TaskManager after %d of %d %s; the job restarted %d"
+        + " time(s) and finished in %.1f s%n", atKill, frames, units, o.restarts(),
+        o.seconds());
     return o;
   }
 
@@ -305,8 +314,57 @@ class LocalClusterIT {
     }
   }
 
+  /**
+   * One video cut into chunks over both TaskManagers, one of them killed while chunks are in
+   * flight: the video comes out once, every frame the engine's upscaling of the source's, at the
+   * source's timestamps, with its audio, and no segment is left behind.
+   */
   @Test
   @Order(7)
+  void survivesAKilledTaskManagerWhileChunksOfOneVideoAreInFlight() throws Exception {
+    Path in = Files.createDirectories(WORK.resolve("in-video")).resolve("clip.mkv");
+    TestVideos.write(in, "matroska", "ffv1", "bgr0", 375, 320, 240, 25, true);
+    Path out = Files.createDirectories(WORK.resolve("out-video")).resolve("clip-x2.mkv");
+    Path job = WORK.resolve("chunks.yaml");
+    Files.writeString(job, String.join("\n", "name: chunks", "input: " + in,
+        "output: " + out, "kernel: lanczos3", "scale: 2", "parallelism: 2", "threads: 1",
+        "video-codec: ffv1", "chunk-seconds: 1", "checkpoint-interval: 1",
+        "restart-attempts: 10", ""));
+    Result submitted = script("submit", job.toString(), "--detach");
+    assertEquals(0, submitted.status, submitted.text);
+    String jobId = submitted.text.replaceAll("(?s).*submitted ([0-9a-f]{32}).*", "$1");
+
+    Path segments = out.resolveSibling(".clip-x2.mkv.segments");
+    killTaskManagerDuring(jobId, () -> {
+      if (!Files.isDirectory(segments)) {
+        return Files.exists(out) ? Long.MAX_VALUE : 0;
+      }
+      try (Stream<Path> s = Files.list(segments)) {
+        return s.filter(p -> p.getFileName().toString().endsWith(".nut")).count();
+      }
+    }, 10, "video segments (of about 11)");
+
+    assertEquals(Set.of("clip-x2.mkv"), names(out.getParent()), "no segment, no rejects");
+    List<VideoFrame> source = TestVideos.readAll(in);
+    List<VideoFrame> got = TestVideos.readAll(out);
+    assertEquals(source.size(), got.size(), "every frame once");
+    Upscaler up = new Upscaler(KernelFiles.resolve("lanczos3", new Size2(2, 2)), ColorMode.RGB,
+        Parallelism.inline());
+    for (int i = 0; i < source.size(); i++) {
+      assertEquals(source.get(i).timestampMicros(), got.get(i).timestampMicros(),
+          "timestamp of frame " + i);
+      if (i % 25 == 0) {
+        assertTrue(Arrays.equals(up.apply(source.get(i).frame()).bytes(),
+            got.get(i).frame().bytes()), "frame " + i + " is the engine's upscaling");
+      }
+    }
+    try (VideoReader r = VideoReader.open(out)) {
+      assertTrue(r.info().hasAudio(), r.info().toString());
+    }
+  }
+
+  @Test
+  @Order(8)
   void stopsWhatItStartedThenRunsApplicationMode() throws Exception {
     Result stop = script("stop");
     assertEquals(0, stop.status, stop.text);
