@@ -104,7 +104,7 @@ final class ChunkTranscodeFormat implements BulkFormat<ChunkSegment, VideoChunkS
           Parallelism par = Parallelism.newPool(def.threads())) {
         Upscaler upscaler = new Upscaler(KernelFiles.resolve(def.kernel(), def.scaleYx()),
             ColorMode.parse(def.color()), par);
-        ChunkTranscoder transcoder = new ChunkTranscoder(upscaler::apply,
+        ChunkTranscoder transcoder = new ChunkTranscoder(upscaler::apply, upscaler::outputSize,
             settings.withContainer(VideoSink.SEGMENT_CONTAINER), def.yuvFrames(),
             def.maxPixels(), def.threads()); // the encoder keeps to the subtask's threads too
         try {

@@ -12,7 +12,11 @@ import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiFunction;
 import java.util.function.UnaryOperator;
 
 /**
@@ -27,6 +31,7 @@ public final class ChunkTranscoder {
   private static final Item END = new Item(null, 0);
 
   private final UnaryOperator<Frame> upscale;
+  private final BiFunction<Integer, Integer, int[]> outputSize;
   private final VideoSettings segmentSettings;
   private final boolean yuv;
   private final long maxPixels;
@@ -34,13 +39,17 @@ public final class ChunkTranscoder {
 
   /**
    * @param upscale the upscaling of one frame (an {@link Upscaler#apply})
+   * @param outputSize its output width and height for an input's ({@link Upscaler#outputSize}):
+   *     the encoder starts while the first frame is still being decoded
    * @param segmentSettings encoder and container of the segment
    * @param yuv decode to planar 4:2:0 (for a 4:2:0 output), else RGB
    * @param encoderThreads threads of the encoder (0: one per core)
    */
-  public ChunkTranscoder(UnaryOperator<Frame> upscale, VideoSettings segmentSettings,
+  public ChunkTranscoder(UnaryOperator<Frame> upscale,
+      BiFunction<Integer, Integer, int[]> outputSize, VideoSettings segmentSettings,
       boolean yuv, long maxPixels, int encoderThreads) {
     this.upscale = upscale;
+    this.outputSize = outputSize;
     this.segmentSettings = segmentSettings;
     this.yuv = yuv;
     this.maxPixels = maxPixels;
@@ -163,6 +172,8 @@ public final class ChunkTranscoder {
     volatile double frameRate;
     volatile String endedEarly;
     volatile long busyNanos;
+    /** The source's width and height, once it is open. */
+    final CompletableFuture<int[]> opened = new CompletableFuture<>();
     private long queued;
 
     Decoder(String source, VideoChunk chunk, BlockingQueue<Item> out,
@@ -186,6 +197,7 @@ public final class ChunkTranscoder {
     private void decode(boolean seek) throws IOException, InterruptedException {
       try (VideoReader reader = VideoReader.open(source, Duration.ZERO, yuv)) {
         frameRate = reader.info().frameRate();
+        opened.complete(new int[] {reader.info().width(), reader.info().height()});
         long pixels = (long) reader.info().width() * reader.info().height();
         if (pixels > maxPixels) {
           throw new IOException(source + ": frames are " + reader.info().width() + "x"
@@ -234,7 +246,10 @@ public final class ChunkTranscoder {
     }
   }
 
-  /** Encodes upscaled frames into the segment; the encoder opens on the first frame's size. */
+  /**
+   * Encodes upscaled frames into the segment. The encoder opens (tens of milliseconds at 1440p)
+   * as soon as the source's size is known, while the first frame is decoded and upscaled.
+   */
   private final class Encoder implements Runnable {
     final Path segment;
     final BlockingQueue<Item> in;
@@ -257,23 +272,21 @@ public final class ChunkTranscoder {
     public void run() {
       VideoWriter w = null;
       try {
+        int[] source = awaitSource();
+        int[] size = outputSize.apply(source[0], source[1]);
+        width = size[0];
+        height = size[1];
+        w = VideoWriter.open(segment, width, height, decoder.frameRate, segmentSettings,
+            encoderThreads);
         for (Item i = take(in, failure); i != END; i = take(in, failure)) {
-          if (w == null) {
-            width = i.frame().width();
-            height = i.frame().height();
-            w = VideoWriter.open(segment, width, height, decoder.frameRate, segmentSettings,
-                encoderThreads);
-          }
           long t0 = System.nanoTime();
           w.write(i.frame(), i.timestampMicros());
           busyNanos += System.nanoTime() - t0;
           frames++;
         }
-        if (w != null) {
-          VideoWriter done = w;
-          w = null;
-          done.close();
-        }
+        VideoWriter done = w;
+        w = null;
+        done.close();
       } catch (Throwable t) {
         failure.compareAndSet(null, t);
       } finally {
@@ -283,6 +296,18 @@ public final class ChunkTranscoder {
           } catch (IOException | RuntimeException ignored) {
             // failing already: the caller reports the first cause
           }
+        }
+      }
+    }
+
+    private int[] awaitSource() throws IOException, InterruptedException {
+      while (true) {
+        try {
+          return decoder.opened.get(100, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+          rethrow(failure.get());
+        } catch (ExecutionException e) {
+          throw new IOException(e.getCause());
         }
       }
     }
