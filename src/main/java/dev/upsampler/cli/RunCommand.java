@@ -3,6 +3,7 @@ package dev.upsampler.cli;
 import dev.upsampler.flink.JobDefinition;
 import dev.upsampler.flink.ReorderFunction;
 import dev.upsampler.flink.UpscaleFunction;
+import dev.upsampler.flink.video.ChunkedVideoPipeline;
 import dev.upsampler.flink.UpscaleJob;
 import dev.upsampler.io.KernelFiles;
 import dev.upsampler.storage.Storage;
@@ -102,6 +103,12 @@ final class RunCommand extends BaseCommand {
       out().printf(Locale.ROOT, "latency source to sink: p50 %d ms, p99 %d ms, max %d ms%s%n",
           percentile(histogram, 0.50), percentile(histogram, 0.99), percentile(histogram, 1.0),
           dropped > 0 ? "; " + dropped + " frames dropped (overload: drop)" : "");
+    }
+    long chunks = count(acc, ChunkedVideoPipeline.CHUNKS);
+    if (chunks > 0) {
+      out().printf(Locale.ROOT, "by %d keyframe chunk(s) of about %s s, each decoded, upscaled"
+          + " and encoded on one subtask, joined by stream copy%n", chunks,
+          new java.text.DecimalFormat("0.##").format(def.video().chunkSeconds()));
     }
     return rejected > 0 ? Errors.BAD_INPUT : 0;
   }

@@ -28,7 +28,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * stream ({@link ReorderFunction}) -> frame files ({@link FrameFileSink}), one video per stream
  * ({@link VideoSink}) or a topic; rejects -> a JSON-lines report ({@link RejectsSink}) or the
  * rejects topic. Files live on any Flink file system ({@code dev.upsampler.storage}). Sinks are
- * arguments, so tests plug in their own.
+ * arguments, so tests plug in their own. Video files to a video take another shape: keyframe
+ * chunks transcoded where they are read, segments joined ({@link ChunkedVideoPipeline}).
  */
 public final class UpscaleJob {
   /** Frames one stream may hold back waiting for an earlier one. */

@@ -198,6 +198,11 @@ public final class VideoSink implements Sink<FrameRecord>,
       j.missing = missing.clone();
       return j;
     }
+
+    /** Segment numbers the join steps over (chunks with no frame). */
+    public int[] missing() {
+      return missing.clone();
+    }
   }
 
   final class Writer implements StatefulSinkWriter<FrameRecord, StreamState>,

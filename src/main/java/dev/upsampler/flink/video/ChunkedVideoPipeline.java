@@ -16,6 +16,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * that lost frames -> the rejects report.
  */
 public final class ChunkedVideoPipeline {
+  /** The job's counter of chunks done. */
+  public static final String CHUNKS = "video-chunks";
+
   private ChunkedVideoPipeline() {}
 
   public static <F extends Predicate<Path> & Serializable> void build(

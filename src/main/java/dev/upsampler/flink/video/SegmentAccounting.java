@@ -22,6 +22,7 @@ final class SegmentAccounting extends ProcessFunction<ChunkSegment, ChunkSegment
 
   private transient LongCounter written;
   private transient LongCounter rejected;
+  private transient LongCounter chunksTotal;
   private transient Counter framesOut;
   private transient Counter chunks;
 
@@ -31,6 +32,8 @@ final class SegmentAccounting extends ProcessFunction<ChunkSegment, ChunkSegment
     rejected = new LongCounter();
     getRuntimeContext().addAccumulator(UpscaleFunction.WRITTEN, written);
     getRuntimeContext().addAccumulator(UpscaleFunction.REJECTED, rejected);
+    chunksTotal = new LongCounter();
+    getRuntimeContext().addAccumulator(ChunkedVideoPipeline.CHUNKS, chunksTotal);
     MetricGroup g = getRuntimeContext().getMetricGroup().addGroup("upsampler");
     framesOut = g.counter("framesOut");
     chunks = g.counter("chunksDone");
@@ -42,6 +45,7 @@ final class SegmentAccounting extends ProcessFunction<ChunkSegment, ChunkSegment
     written.add(s.frames);
     framesOut.inc(s.frames);
     chunks.inc();
+    chunksTotal.add(1);
     long missing = s.missingFrames();
     if (s.error != null || missing > 0 || s.decodeErrors > 0) {
       rejected.add(missing);
