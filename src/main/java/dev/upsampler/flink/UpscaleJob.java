@@ -200,6 +200,9 @@ public final class UpscaleJob {
     } else {
       Storage.requireReachable(Storage.resolve(def.output()));
     }
+    if (def.video().workDir() != null && chunked(def)) {
+      Storage.requireReachable(Storage.resolve(def.video().workDir()));
+    }
   }
 
   /**

@@ -34,6 +34,7 @@ public final class VideoJoinCommitter implements Committer<Join> {
       Path target = new Path(j.target);
       FileSystem fs = target.getFileSystem();
       Path stream = j.keepSegments ? streamTarget(target) : target;
+      Path dir = j.segmentDir != null ? new Path(j.segmentDir) : VideoSink.segmentDir(stream);
       List<Path> segments = new ArrayList<>();
       boolean complete = true;
       for (int i = j.first; i <= j.segments; i++) {
@@ -41,8 +42,8 @@ public final class VideoJoinCommitter implements Committer<Join> {
         if (java.util.Arrays.stream(j.missing).anyMatch(m -> m == n)) {
           continue; // a chunk that could not be decoded: reported, its frames left out
         }
-        segments.add(VideoSink.segment(stream, i));
-        complete &= fs.exists(segments.get(segments.size() - 1));
+        segments.add(VideoSink.segmentIn(dir, i));
+        complete &= dir.getFileSystem().exists(segments.get(segments.size() - 1));
       }
       if (!complete) {
         if (fs.exists(target)) {
@@ -53,13 +54,14 @@ public final class VideoJoinCommitter implements Committer<Join> {
         }
         continue;
       }
+      fs.mkdirs(target.getParent()); // segments in a work-dir: nothing made the folder yet
       Path audio = j.keepSegments ? null : audioSource(j.audioFrom);
       long audioPackets = join(segments, audio, target, j.container);
       if (j.keepSegments) {
         LOG.info("{}: segment {} published", target, j.first);
         continue;
       }
-      fs.delete(VideoSink.segmentDir(target), true);
+      dir.getFileSystem().delete(dir, true);
       LOG.info("{}: {} frames from {} segment(s){}", target, j.frames, j.segments,
           audio == null ? "" : ", audio copied (" + audioPackets + " packets)");
     }

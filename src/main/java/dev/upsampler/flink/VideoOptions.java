@@ -28,16 +28,18 @@ import java.util.Set;
  * segments: false            # also publish each checkpoint's segment as NAME-000001.EXT
  * chunk-seconds: 10          # video files to a video: cut at keyframes into chunks of about
  *                            # this length, upscaled in parallel (0: one chunk per file)
+ * work-dir: s3://b/scratch   # where chunk segments wait for the join (default: beside the
+ *                            # output); every TaskManager must reach it
  * </pre>
  */
 public record VideoOptions(String source, String codec, long bitrate, double quality,
     String pixelFormat, int gop, double frameRate, boolean realtime, boolean dropWhenLate,
     long maxLatencyMs, int readTimeoutSeconds, int reconnectAttempts, boolean publishSegments,
-    double chunkSeconds) implements Serializable {
+    double chunkSeconds, String workDir) implements Serializable {
 
   static final Set<String> KEYS = Set.of("source", "video-codec", "bitrate", "video-quality",
       "pixel-format", "gop", "frame-rate", "realtime", "overload", "max-latency-ms",
-      "read-timeout", "reconnect-attempts", "segments", "chunk-seconds");
+      "read-timeout", "reconnect-attempts", "segments", "chunk-seconds", "work-dir");
 
   private static final Set<String> LIVE_SCHEMES = Set.of("udp", "rtp", "rtsp", "rtmp", "srt",
       "http", "https", "tcp", "hls");
@@ -72,7 +74,8 @@ public record VideoOptions(String source, String codec, long bitrate, double qua
         JobDefinition.number(v, "max-latency-ms", "1000", Long::parseLong),
         JobDefinition.number(v, "read-timeout", "10", Integer::parseInt),
         JobDefinition.number(v, "reconnect-attempts", "5", Integer::parseInt), segments,
-        JobDefinition.number(v, "chunk-seconds", DEFAULT_CHUNK_SECONDS, Double::parseDouble));
+        JobDefinition.number(v, "chunk-seconds", DEFAULT_CHUNK_SECONDS, Double::parseDouble),
+        v.get("work-dir") == null || v.get("work-dir").isBlank() ? null : v.get("work-dir").trim());
     if (o.gop < 0 || o.maxLatencyMs < 1 || o.readTimeoutSeconds < 1 || o.reconnectAttempts < 0
         || !(o.frameRate > 0 && o.frameRate <= 1000) || !(o.chunkSeconds >= 0)) {
       throw new IllegalArgumentException("gop >= 0, max-latency-ms >= 1, read-timeout >= 1,"

@@ -109,7 +109,12 @@ public final class VideoSink implements Sink<FrameRecord>,
   }
 
   public static Path segment(Path target, int n) {
-    return new Path(segmentDir(target), String.format("seg-%06d.nut", n));
+    return segmentIn(segmentDir(target), n);
+  }
+
+  /** Segment {@code n} in a directory of segments. */
+  public static Path segmentIn(Path dir, int n) {
+    return new Path(dir, String.format("seg-%06d.nut", n));
   }
 
   @Override
@@ -185,11 +190,17 @@ public final class VideoSink implements Sink<FrameRecord>,
     long frames;
     boolean keepSegments;
     int[] missing = new int[0];
+    /** Where the segments are, when not beside the target ({@code work-dir}). */
+    String segmentDir;
 
-    /** The whole video from segments {@code 1..segments} (except {@code missing}) and audio. */
-    public static Join whole(Path target, String container, String audioFrom, int segments,
-        long frames, int[] missing) {
+    /**
+     * The whole video from segments {@code 1..segments} in {@code segmentDir} (except {@code
+     * missing}) and the audio.
+     */
+    public static Join whole(Path target, Path segmentDir, String container, String audioFrom,
+        int segments, long frames, int[] missing) {
       Join j = new Join();
+      j.segmentDir = segmentDir.toString();
       j.target = target.toString();
       j.container = container;
       j.audioFrom = audioFrom;
@@ -257,7 +268,7 @@ public final class VideoSink implements Sink<FrameRecord>,
       }
       if (o.encoder == null) {
         o.state.segments++; // numbered now; final only once closed at a checkpoint
-        o.encoderFile = encoderFile(new Path(o.state.target), o.state.segments);
+        o.encoderFile = encoderFile(segment(new Path(o.state.target), o.state.segments));
         o.encoder = VideoWriter.open(o.encoderFile, o.state.width, o.state.height,
             o.state.frameRate, settings.withContainer(SEGMENT_CONTAINER));
       }
@@ -390,25 +401,25 @@ public final class VideoSink implements Sink<FrameRecord>,
       }
       encoder.close();
       encoder = null;
-      publishSegment(encoderFile, new Path(state.target), state.segments);
+      publishSegment(encoderFile, segment(new Path(state.target), state.segments));
       return true;
     }
   }
 
   /**
-   * The local file an encoder writes segment {@code n} of {@code target} into: beside it on a
-   * local disk (renamed into place when final), else a local scratch file (uploaded).
+   * The local file an encoder writes {@code segment} into: beside it on a local disk (renamed
+   * into place when final), else a local scratch file (uploaded).
    */
-  public static java.nio.file.Path encoderFile(Path target, int n) throws IOException {
-    return Storage.isLocal(target) ? Storage.localFile(inProgress(target, n))
-        : LocalStaging.scratchFile(segment(target, n).getName());
+  public static java.nio.file.Path encoderFile(Path segment) throws IOException {
+    return Storage.isLocal(segment)
+        ? Storage.localFile(new Path(segment.getParent(), segment.getName() + ".inprogress"))
+        : LocalStaging.scratchFile(segment.getName());
   }
 
-  /** Makes segment {@code n} final from the file {@link #encoderFile} gave, replacing any. */
-  public static void publishSegment(java.nio.file.Path encoderFile, Path target, int n)
+  /** Makes {@code segment} final from the file {@link #encoderFile} gave, replacing any. */
+  public static void publishSegment(java.nio.file.Path encoderFile, Path segment)
       throws IOException {
-    Path segment = segment(target, n);
-    if (Storage.isLocal(target)) {
+    if (Storage.isLocal(segment)) {
       Files.move(encoderFile, Storage.localFile(segment), StandardCopyOption.ATOMIC_MOVE,
           StandardCopyOption.REPLACE_EXISTING);
     } else {
@@ -418,11 +429,6 @@ public final class VideoSink implements Sink<FrameRecord>,
         Files.deleteIfExists(encoderFile);
       }
     }
-  }
-
-  static Path inProgress(Path target, int n) {
-    Path s = segment(target, n);
-    return new Path(s.getParent(), s.getName() + ".inprogress");
   }
 
   /** Deletes segments numbered above {@code keep} and every unfinished one. */

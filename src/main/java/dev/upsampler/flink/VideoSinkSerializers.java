@@ -60,7 +60,10 @@ public final class VideoSinkSerializers {
     }
   }
 
-  /** Version 2 adds the chunks left out of a chunked video (version 1 has none). */
+  /**
+   * Version 2 adds the chunks left out of a chunked video and where its segments are (version
+   * 1: none left out, segments beside the target).
+   */
   public static final class Joins implements SimpleVersionedSerializer<Join> {
     @Override
     public int getVersion() {
@@ -82,6 +85,7 @@ public final class VideoSinkSerializers {
         for (int m : j.missing) {
           out.writeInt(m);
         }
+        out.writeUTF(j.segmentDir == null ? "" : j.segmentDir);
       }
       return b.toByteArray();
     }
@@ -106,6 +110,8 @@ public final class VideoSinkSerializers {
           for (int i = 0; i < j.missing.length; i++) {
             j.missing[i] = in.readInt();
           }
+          String dir = in.readUTF();
+          j.segmentDir = dir.isEmpty() ? null : dir;
         }
         return j;
       }

@@ -9,6 +9,8 @@ public class ChunkSegment {
   public String stream;
   /** The video being made, as a Flink path. */
   public String target;
+  /** Where the video's segments are (beside the target, or under {@code work-dir}). */
+  public String segmentDir;
   /** The source video, where the audio comes from and reports point to. */
   public String origin;
   public String container;

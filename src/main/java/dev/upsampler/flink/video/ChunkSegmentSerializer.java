@@ -19,6 +19,7 @@ final class ChunkSegmentSerializer implements SimpleVersionedSerializer<ChunkSeg
     DataOutputSerializer out = new DataOutputSerializer(256);
     out.writeUTF(s.stream);
     out.writeUTF(s.target);
+    out.writeUTF(s.segmentDir);
     out.writeUTF(s.origin);
     out.writeUTF(s.container);
     out.writeInt(s.index);
@@ -40,6 +41,7 @@ final class ChunkSegmentSerializer implements SimpleVersionedSerializer<ChunkSeg
     ChunkSegment s = new ChunkSegment();
     s.stream = in.readUTF();
     s.target = in.readUTF();
+    s.segmentDir = in.readUTF();
     s.origin = in.readUTF();
     s.container = in.readUTF();
     s.index = in.readInt();

@@ -62,6 +62,20 @@ final class ChunkTranscodeFormat implements BulkFormat<ChunkSegment, VideoChunkS
     return TypeInformation.of(ChunkSegment.class);
   }
 
+  /**
+   * Where a video's segments wait for the join: beside it, or under {@code work-dir} in a folder
+   * named after the output's full path (two jobs writing {@code out.mp4} in different places do
+   * not meet).
+   */
+  private Path segmentDir(Path target) {
+    String workDir = def.video().workDir();
+    if (workDir == null) {
+      return VideoSink.segmentDir(target);
+    }
+    String key = Integer.toHexString(target.toString().hashCode());
+    return new Path(Storage.resolve(workDir), "." + target.getName() + "-" + key + ".segments");
+  }
+
   private final class ChunkReader implements Reader<ChunkSegment> {
     private final VideoChunkSplit split;
     private boolean done;
@@ -95,9 +109,11 @@ final class ChunkTranscodeFormat implements BulkFormat<ChunkSegment, VideoChunkS
       s.index = chunk.index();
       s.count = chunk.count();
       s.expectedFrames = chunk.frames();
-      int n = chunk.index() + 1;
-      target.getFileSystem().mkdirs(VideoSink.segmentDir(target));
-      java.nio.file.Path encoded = VideoSink.encoderFile(target, n);
+      Path dir = segmentDir(target);
+      s.segmentDir = dir.toString();
+      Path segment = VideoSink.segmentIn(dir, chunk.index() + 1);
+      dir.getFileSystem().mkdirs(dir);
+      java.nio.file.Path encoded = VideoSink.encoderFile(segment);
       long t0 = System.nanoTime();
       ChunkTranscoder.StageTimes busy;
       try (LocalStaging.Staged source = LocalStaging.stage(split.path());
@@ -126,7 +142,7 @@ final class ChunkTranscodeFormat implements BulkFormat<ChunkSegment, VideoChunkS
           throw new InterruptedIOException(s + " cancelled");
         }
       }
-      VideoSink.publishSegment(encoded, target, n);
+      VideoSink.publishSegment(encoded, segment);
       s.millis = (System.nanoTime() - t0) / 1_000_000;
       LOG.info("{} of {}: {} frames in {} ms ({} frames/s; {})", chunk, s.origin, s.frames,
           s.millis, String.format(java.util.Locale.ROOT, "%.1f",

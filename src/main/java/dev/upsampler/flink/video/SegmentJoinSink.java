@@ -97,8 +97,8 @@ public final class SegmentJoinSink implements Sink<ChunkSegment>,
         LOG.error("{}: no chunk of {} could be decoded; no video written", s.target, s.origin);
         return;
       }
-      joins.add(VideoSink.Join.whole(new Path(s.target), s.container, s.origin, s.count, frames,
-          missing.stream().mapToInt(Integer::intValue).toArray()));
+      joins.add(VideoSink.Join.whole(new Path(s.target), new Path(s.segmentDir), s.container,
+          s.origin, s.count, frames, missing.stream().mapToInt(Integer::intValue).toArray()));
       LOG.info("{}: all {} chunk(s) in ({} frames{}); joining once the checkpoint completes",
           s.target, s.count, frames, missing.isEmpty() ? "" : ", chunks " + missing + " missing");
     }

@@ -36,6 +36,7 @@ class ChunkSerializersTest {
     ChunkSegment s = new ChunkSegment();
     s.stream = "clip";
     s.target = "s3://bucket/out/clip-x2.mp4";
+    s.segmentDir = "s3://bucket/scratch/.clip-x2.mp4-1a2b.segments";
     s.origin = "s3://bucket/in/clip.mp4";
     s.container = "mp4";
     s.index = 3;
@@ -47,6 +48,7 @@ class ChunkSerializersTest {
     ChunkSegmentSerializer ser = new ChunkSegmentSerializer();
     ChunkSegment back = ser.deserialize(1, ser.serialize(s));
     assertEquals(s.target, back.target);
+    assertEquals(s.segmentDir, back.segmentDir);
     assertEquals(s.origin, back.origin);
     assertEquals(3, back.index);
     assertEquals(7, back.count);
@@ -58,8 +60,8 @@ class ChunkSerializersTest {
 
   @Test
   void aJoinKeepsTheChunksItStepsOver() throws Exception {
-    VideoSink.Join j = VideoSink.Join.whole(new Path("/out/v.mp4"), "mp4", "/in/v.mp4", 5, 1000,
-        new int[] {2, 4});
+    VideoSink.Join j = VideoSink.Join.whole(new Path("/out/v.mp4"), new Path("/work/.v"), "mp4",
+        "/in/v.mp4", 5, 1000, new int[] {2, 4});
     VideoSinkSerializers.Joins ser = new VideoSinkSerializers.Joins();
     VideoSink.Join back = ser.deserialize(ser.getVersion(), ser.serialize(j));
     assertEquals(ser.serialize(j).length, ser.serialize(back).length);

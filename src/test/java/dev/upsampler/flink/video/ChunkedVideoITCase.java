@@ -114,6 +114,18 @@ class ChunkedVideoITCase {
   }
 
   @Test
+  void segmentsWaitInTheWorkDirWhenOneIsNamedAndAreGoneAfterTheJoin() throws Exception {
+    Path in = dir.resolve("w.mkv");
+    TestVideos.write(in, "matroska", "ffv1", "bgr0", 60, 64, 48, 25, false);
+    Path work = dir.resolve("scratch");
+    Path out = dir.resolve("out/w-x2.mkv");
+    run(job(in, out, "video-codec", "ffv1", "work-dir", work.toString()));
+    assertUpscaledExactly(in, out);
+    assertEquals(List.of("w-x2.mkv"), names(out.getParent()), "nothing beside the output");
+    assertEquals(List.of(), names(work), "the segments' folder went after the join");
+  }
+
+  @Test
   void aLossyClipWithBFramesKeepsEveryTimestampAcrossChunks() throws Exception {
     Path in = dir.resolve("b.mp4");
     TestVideos.write(in, "mp4", "mpeg4", "yuv420p", 100, 96, 64, 25, true, 12, 2);
@@ -179,6 +191,7 @@ class ChunkedVideoITCase {
       ChunkSegment s = new ChunkSegment();
       s.stream = "v";
       s.target = target.toString();
+      s.segmentDir = VideoSink.segmentDir(target).toString();
       s.origin = in.toString();
       s.container = "matroska";
       s.index = c.index();
