@@ -32,9 +32,10 @@ import org.bytedeco.ffmpeg.avutil.AVRational;
  * @param framePts presentation time of every video packet, ascending (one per frame)
  * @param keyframes keyframes in presentation order
  * @param seekable whether the input can seek at all (a pipe or a non-seekable format cannot)
+ * @param reordered whether frames are shown in another order than they are decoded (B-frames)
  */
 public record KeyframeIndex(String source, double frameRate, long[] framePts,
-    List<Keyframe> keyframes, boolean seekable) {
+    List<Keyframe> keyframes, boolean seekable, boolean reordered) {
 
   /** A keyframe: its presentation time (microseconds) and decode timestamp (stream units). */
   public record Keyframe(long ptsMicros, long seekTimestamp) {}
@@ -111,9 +112,10 @@ public record KeyframeIndex(String source, double frameRate, long[] framePts,
       }
       long[] sorted = Arrays.copyOf(pts, n);
       Arrays.sort(sorted); // decode order -> presentation order
+      boolean reordered = !Arrays.equals(sorted, Arrays.copyOf(pts, n));
       keys.sort((a, b) -> Long.compare(a.ptsMicros(), b.ptsMicros()));
       boolean seekable = ctx.pb() != null && ctx.pb().seekable() != 0;
-      return new KeyframeIndex(source, fps, sorted, List.copyOf(keys), seekable);
+      return new KeyframeIndex(source, fps, sorted, List.copyOf(keys), seekable, reordered);
     } finally {
       av_packet_free(pkt);
       avformat_close_input(ctx);

@@ -60,9 +60,9 @@ final class KeyframeChunkEnumerator implements FileEnumerator {
       LOG.info("{}: {} frames, {} keyframes: one chunk, {} (indexed in {} ms)", file,
           index.framePts().length, index.keyframes().size(), plan.whyWhole(), ms);
     } else {
-      LOG.info("{}: {} frames, {} keyframes: {} chunks of about {} s (indexed in {} ms)", file,
-          index.framePts().length, index.keyframes().size(), plan.chunks().size(), chunkSeconds,
-          ms);
+      LOG.info("{}: {} frames{}, {} keyframes: {} chunks of about {} s (indexed in {} ms)",
+          file, index.framePts().length, index.reordered() ? " (B-frames)" : "",
+          index.keyframes().size(), plan.chunks().size(), chunkSeconds, ms);
     }
     return plan;
   }

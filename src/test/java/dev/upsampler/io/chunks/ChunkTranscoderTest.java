@@ -85,7 +85,9 @@ class ChunkTranscoderTest {
   }
 
   private void assertChunksRebuildTheFile(Path in, double chunkSeconds) throws Exception {
-    ChunkPlan plan = ChunkPlan.cut(KeyframeIndex.read(in), chunkSeconds);
+    KeyframeIndex index = KeyframeIndex.read(in);
+    assertTrue(index.reordered(), "the clip has B-frames (shown in another order than decoded)");
+    ChunkPlan plan = ChunkPlan.cut(index, chunkSeconds);
     assertTrue(plan.chunks().size() >= 4, "cut into several chunks: " + plan);
     List<VideoFrame> whole = readYuv(in);
     assertEquals(whole.size(), plan.chunks().stream().mapToLong(VideoChunk::frames).sum(),
