@@ -14,28 +14,16 @@ import dev.upsampler.io.KernelFiles;
 import dev.upsampler.io.VideoFrame;
 import dev.upsampler.io.VideoInfo;
 import dev.upsampler.io.VideoReader;
+import dev.upsampler.testing.FailOnceSink;
 import dev.upsampler.testing.TestVideos;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.apache.flink.api.connector.sink2.Committer;
-import org.apache.flink.api.connector.sink2.CommitterInitContext;
-import org.apache.flink.api.connector.sink2.CommittingSinkWriter;
-import org.apache.flink.api.connector.sink2.Sink;
-import org.apache.flink.api.connector.sink2.StatefulSinkWriter;
-import org.apache.flink.api.connector.sink2.SupportsCommitter;
-import org.apache.flink.api.connector.sink2.SupportsWriterState;
-import org.apache.flink.api.connector.sink2.WriterInitContext;
-import org.apache.flink.core.io.SimpleVersionedSerializer;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -336,102 +324,27 @@ class VideoJobITCase {
     assertTrue(report.contains("the resolution changed from 64x48 to 96x64"), report);
   }
 
-  /** The real video sink, except that its writer throws once, after the 70th frame. */
-  static final class FailingOnceVideoSink implements Sink<FrameRecord>,
-      SupportsWriterState<FrameRecord, VideoSink.StreamState>,
-      SupportsCommitter<VideoSink.Join> {
-    private static final long serialVersionUID = 1L;
-    static final AtomicBoolean FAILED = new AtomicBoolean();
-    static final AtomicInteger WRITTEN = new AtomicInteger();
-    private final VideoSink real;
-
-    FailingOnceVideoSink(VideoSink real) {
-      this.real = real;
-    }
-
-    interface Both extends StatefulSinkWriter<FrameRecord, VideoSink.StreamState>,
-        CommittingSinkWriter<FrameRecord, VideoSink.Join> {}
-
-    Both failing(VideoSink.Writer w) {
-      return new Both() {
-        @Override
-        public void write(FrameRecord r, Context c) throws IOException {
-          w.write(r, c);
-          if (!r.isMarker() && WRITTEN.incrementAndGet() == 70
-              && FAILED.compareAndSet(false, true)) {
-            throw new IOException("injected failure after the 70th frame");
-          }
-        }
-
-        @Override
-        public void flush(boolean endOfInput) throws IOException {
-          w.flush(endOfInput);
-        }
-
-        @Override
-        public Collection<VideoSink.Join> prepareCommit() throws IOException {
-          return w.prepareCommit();
-        }
-
-        @Override
-        public List<VideoSink.StreamState> snapshotState(long id) throws IOException {
-          return w.snapshotState(id);
-        }
-
-        @Override
-        public void close() throws IOException {
-          w.close();
-        }
-      };
-    }
-
-    @Override
-    public Both createWriter(WriterInitContext context) throws IOException {
-      return failing(real.createWriter(context));
-    }
-
-    @Override
-    public Both restoreWriter(WriterInitContext context,
-        Collection<VideoSink.StreamState> state) throws IOException {
-      return failing(real.restoreWriter(context, state));
-    }
-
-    @Override
-    public SimpleVersionedSerializer<VideoSink.StreamState> getWriterStateSerializer() {
-      return real.getWriterStateSerializer();
-    }
-
-    @Override
-    public Committer<VideoSink.Join> createCommitter(CommitterInitContext context) {
-      return real.createCommitter(context);
-    }
-
-    @Override
-    public SimpleVersionedSerializer<VideoSink.Join> getCommittableSerializer() {
-      return real.getCommittableSerializer();
-    }
-  }
-
   @Test
   void aFailureMidStreamRestoresFromTheCheckpointWithEveryFrameExactlyOnce() throws Exception {
     Path in = dir.resolve("long.mkv");
     TestVideos.write(in, "matroska", "ffv1", "bgr0", 120, 64, 48, 40, true);
     for (String parallelism : new String[] {"1", "2"}) { // chained as is; reordered
-      FailingOnceVideoSink.FAILED.set(false);
-      FailingOnceVideoSink.WRITTEN.set(0);
+      FailOnceSink.reset();
       Path out = dir.resolve("out" + parallelism + "/long-x2.mkv");
       JobDefinition def = job(in, out, "video-codec", "ffv1", "checkpoint-interval", "1",
           "realtime", "true", "parallelism", parallelism);
       StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
           UpscaleJob.configuration(def));
       env.getCheckpointConfig().setCheckpointInterval(300);
-      UpscaleJob.build(env, def, new FailingOnceVideoSink(new VideoSink(def.output(),
-          def.video().encoderFor(def.output()), 25)), new RejectsSink(def.reportDirectory()));
+      // The real video sink, except that its writer throws once, after the 70th frame.
+      UpscaleJob.build(env, def, new FailOnceSink<FrameRecord, VideoSink.StreamState,
+          VideoSink.Join>(new VideoSink(def.output(), def.video().encoderFor(def.output()), 25),
+          r -> !r.isMarker(), 70, false), new RejectsSink(def.reportDirectory()));
       env.execute("video failure test");
 
-      assertTrue(FailingOnceVideoSink.FAILED.get(), "the failure happened");
-      assertTrue(FailingOnceVideoSink.WRITTEN.get() > 120, "frames were written again after"
-          + " the restore: " + FailingOnceVideoSink.WRITTEN.get());
+      assertTrue(FailOnceSink.FAILED.get(), "the failure happened");
+      assertTrue(FailOnceSink.WRITTEN.get() > 120, "frames were written again after"
+          + " the restore: " + FailOnceSink.WRITTEN.get());
       assertUpscaledExactly(readAll(in), readAll(out), "nearest");
       assertTrue(info(out).hasAudio());
       try (Stream<Path> s = Files.list(out.getParent())) {

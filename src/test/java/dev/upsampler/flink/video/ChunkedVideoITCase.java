@@ -24,27 +24,17 @@ import dev.upsampler.io.KeyframeIndex;
 import dev.upsampler.io.VideoFrame;
 import dev.upsampler.io.VideoInfo;
 import dev.upsampler.io.VideoReader;
+import dev.upsampler.testing.FailOnceSink;
 import dev.upsampler.testing.TestVideos;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.flink.api.connector.sink2.Committer;
-import org.apache.flink.api.connector.sink2.CommitterInitContext;
-import org.apache.flink.api.connector.sink2.CommittingSinkWriter;
-import org.apache.flink.api.connector.sink2.Sink;
-import org.apache.flink.api.connector.sink2.StatefulSinkWriter;
-import org.apache.flink.api.connector.sink2.SupportsCommitter;
-import org.apache.flink.api.connector.sink2.SupportsWriterState;
-import org.apache.flink.api.connector.sink2.WriterInitContext;
-import org.apache.flink.core.io.SimpleVersionedSerializer;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -81,9 +71,13 @@ class ChunkedVideoITCase {
   }
 
   static void assertUpscaledExactly(Path in, Path out) throws IOException {
+    assertUpscaledExactly(in, out, "nearest");
+  }
+
+  static void assertUpscaledExactly(Path in, Path out, String kernel) throws IOException {
     List<VideoFrame> source = TestVideos.readAll(in);
     List<VideoFrame> got = TestVideos.readAll(out);
-    Upscaler up = new Upscaler(KernelFiles.resolve("nearest", new Size2(2, 2)), ColorMode.RGB,
+    Upscaler up = new Upscaler(KernelFiles.resolve(kernel, new Size2(2, 2)), ColorMode.RGB,
         Parallelism.inline());
     assertEquals(source.size(), got.size(), "frame count");
     for (int i = 0; i < source.size(); i++) {
@@ -157,21 +151,25 @@ class ChunkedVideoITCase {
   @Test
   void aFailureAfterACheckpointRedoesOnlyUnfinishedChunksAndTheVideoComesOutOnce()
       throws Exception {
+    // Enough work (lanczos3 on 320x240, one thread) that checkpoints every 200 ms fall between
+    // chunks on any machine: the failure waits for one.
     Path in = dir.resolve("long.mkv");
-    TestVideos.write(in, "matroska", "ffv1", "bgr0", 150, 96, 64, 25, true);
+    TestVideos.write(in, "matroska", "ffv1", "bgr0", 150, 320, 240, 25, true);
     Path out = dir.resolve("out/long-x2.mkv");
     JobDefinition def = job(in, out, "video-codec", "ffv1", "checkpoint-interval", "1",
-        "chunk-seconds", "0.5");
+        "chunk-seconds", "0.5", "kernel", "lanczos3");
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
         UpscaleJob.configuration(def));
     env.getCheckpointConfig().setCheckpointInterval(200);
-    FailingOnce.FAILED.set(false);
-    FailingOnce.RECEIVED.set(0);
-    ChunkedVideoPipeline.build(env, def, MediaFileFilter.videos(), new FailingOnce(),
-        new RejectsSink(def.reportDirectory()));
+    FailOnceSink.reset();
+    // The real segment sink, except that its writer throws once, at the 3rd chunk or later,
+    // after a checkpoint.
+    ChunkedVideoPipeline.build(env, def, MediaFileFilter.videos(),
+        new FailOnceSink<ChunkSegment, ChunkSegment, VideoSink.Join>(new SegmentJoinSink(),
+            s -> true, 3, true), new RejectsSink(def.reportDirectory()));
     env.execute("chunked failure test");
-    assertTrue(FailingOnce.FAILED.get(), "the failure happened");
-    assertUpscaledExactly(in, out);
+    assertTrue(FailOnceSink.FAILED.get(), "the failure happened");
+    assertUpscaledExactly(in, out, "lanczos3");
     assertEquals(List.of("long-x2.mkv"), names(out.getParent()));
   }
 
@@ -242,79 +240,6 @@ class ChunkedVideoITCase {
 
     public void signalAlreadyCommitted() {
       throw new AssertionError("already committed");
-    }
-  }
-
-  /** The real segment sink, except that its writer throws once, after a checkpoint. */
-  static final class FailingOnce implements Sink<ChunkSegment>,
-      SupportsWriterState<ChunkSegment, ChunkSegment>, SupportsCommitter<VideoSink.Join> {
-    private static final long serialVersionUID = 1L;
-    static final AtomicBoolean FAILED = new AtomicBoolean();
-    static final AtomicInteger RECEIVED = new AtomicInteger();
-    private final SegmentJoinSink real = new SegmentJoinSink();
-
-    interface Both extends StatefulSinkWriter<ChunkSegment, ChunkSegment>,
-        CommittingSinkWriter<ChunkSegment, VideoSink.Join> {}
-
-    Both failing(SegmentJoinSink.Writer w) {
-      return new Both() {
-        private int snapshots;
-
-        @Override
-        public void write(ChunkSegment s, Context c) throws IOException {
-          w.write(s, c);
-          if (RECEIVED.incrementAndGet() >= 3 && snapshots > 0
-              && FAILED.compareAndSet(false, true)) {
-            throw new IOException("injected failure after chunk " + s.index);
-          }
-        }
-
-        @Override
-        public void flush(boolean endOfInput) {
-          w.flush(endOfInput);
-        }
-
-        @Override
-        public Collection<VideoSink.Join> prepareCommit() {
-          return w.prepareCommit();
-        }
-
-        @Override
-        public List<ChunkSegment> snapshotState(long id) {
-          snapshots++;
-          return w.snapshotState(id);
-        }
-
-        @Override
-        public void close() {
-          w.close();
-        }
-      };
-    }
-
-    @Override
-    public Both createWriter(WriterInitContext context) {
-      return failing(real.createWriter(context));
-    }
-
-    @Override
-    public Both restoreWriter(WriterInitContext context, Collection<ChunkSegment> state) {
-      return failing(real.restoreWriter(context, state));
-    }
-
-    @Override
-    public SimpleVersionedSerializer<ChunkSegment> getWriterStateSerializer() {
-      return real.getWriterStateSerializer();
-    }
-
-    @Override
-    public Committer<VideoSink.Join> createCommitter(CommitterInitContext context) {
-      return real.createCommitter(context);
-    }
-
-    @Override
-    public SimpleVersionedSerializer<VideoSink.Join> getCommittableSerializer() {
-      return real.getCommittableSerializer();
     }
   }
 }
