@@ -216,8 +216,9 @@ start_taskmanager() {
 wait_ready() {
   local want=$1 deadline=$((SECONDS + START_TIMEOUT)) body tms f
   while ((SECONDS < deadline)); do
-    member "$PIDS/jobmanager.pid" || died jobmanager
-    for f in $(taskmanager_pidfiles); do member "$f" || died "$(basename "$f" .pid)"; done
+    # `running`, not `member`: a JVM launched a moment ago may not have been exec'd yet.
+    running "$PIDS/jobmanager.pid" || died jobmanager
+    for f in $(taskmanager_pidfiles); do running "$f" || died "$(basename "$f" .pid)"; done
     if body=$(rest_get /overview); then
       tms=$(sed -n 's/.*"taskmanagers":\([0-9]*\).*/\1/p' <<<"$body")
       if [[ -n $tms ]] && ((tms >= want)); then return 0; fi

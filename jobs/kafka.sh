@@ -93,7 +93,7 @@ cmd_start() {
   setsid "$JAVA" -Xmx512m -Dlog4j2.configurationFile="file:$KAFKA_HOME/log4j2.properties" \
     -cp "$LIB/*" kafka.Kafka "$CONF" >"$KAFKA_HOME/broker.out" 2>&1 </dev/null &
   echo $! >"$PIDFILE"
-  wait_port "$PORT" "$PIDFILE" "$CONF" "$LOG" "$START_TIMEOUT"
+  wait_port "$PORT" "$PIDFILE" "$CONF" "$LOG" "$START_TIMEOUT" "$KAFKA_HOME/broker.out"
   say "broker on 127.0.0.1:$PORT (pid $(<"$PIDFILE"), data $KAFKA_HOME/data, log $LOG):" \
     "topics are kafka://127.0.0.1:$PORT/TOPIC"
 }

@@ -17,13 +17,20 @@ alive() {
     && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$2"
 }
 
-# wait_port PORT PIDFILE MARKER LOG TIMEOUT: until the server listens; its death or the timeout
-# ends the wait with its log's last lines.
+# running PIDFILE: the process the PID file names exists. What a start waits on: until the
+# launching shell has exec'd the server, /proc shows the shell's command line, not the server's,
+# so `alive` would call a server that has not started yet dead (seen once as "died while
+# starting" with an empty log); a PID just written by this script cannot be recycled yet.
+running() { [[ -f $1 ]] && kill -0 "$(<"$1")" 2>/dev/null; }
+
+# wait_port PORT PIDFILE MARKER LOG TIMEOUT [OUT]: until the server listens; its death or the
+# timeout ends the wait with the last lines of its log (and of its console output OUT).
 wait_port() {
-  local port=$1 pidfile=$2 marker=$3 log=$4 deadline=$((SECONDS + $5))
+  local port=$1 pidfile=$2 marker=$3 log=$4 deadline=$((SECONDS + $5)) out=${6:-}
   until port_busy "$port"; do
-    if ! alive "$pidfile" "$marker"; then
-      tail -n 20 "$log" >&2 || true
+    if ! running "$pidfile"; then
+      tail -n 20 "$log" >&2 2>/dev/null || true
+      [[ -n $out ]] && tail -n 20 "$out" >&2 2>/dev/null
       rm -f "$pidfile"
       die "the server died while starting (log: $log)"
     fi

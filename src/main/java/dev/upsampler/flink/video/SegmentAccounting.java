@@ -47,10 +47,13 @@ final class SegmentAccounting extends ProcessFunction<ChunkSegment, ChunkSegment
     chunks.inc();
     chunksTotal.add(1);
     long missing = s.missingFrames();
-    if (s.error != null || missing > 0 || s.decodeErrors > 0) {
+    // Decode errors alone are no loss: after a seek, B-frames shown before the chunk's keyframe
+    // may fail for want of earlier frames, and they belong to the chunk before.
+    if (s.error != null || missing > 0) {
       rejected.add(missing);
-      String why = s.error != null ? s.error
-          : s.decodeErrors + " packet(s) could not be decoded";
+      String why = s.error != null ? s.error : s.decodeErrors > 0
+          ? s.decodeErrors + " packet(s) could not be decoded"
+          : "the decoder gave fewer frames than the demuxer counted";
       Reject r = new Reject(s.origin, "chunk " + (s.index + 1) + "/" + s.count + ": " + missing
           + " frame(s) left out: " + why, System.currentTimeMillis());
       r.streamId = s.stream;
