@@ -21,13 +21,26 @@ public final class LocalStaging {
 
   private LocalStaging() {}
 
-  /** A local file, deleted on close when it is a staged copy. */
-  public record Staged(java.nio.file.Path file, boolean copy) implements AutoCloseable {
+  /** What closing a {@link Staged} file does. */
+  @FunctionalInterface
+  public interface Release {
+    void run() throws IOException;
+  }
+
+  /**
+   * A local file, and what to do when its reader is done with it: delete it when it is a staged
+   * copy of its own, hand it back when it is shared ({@link SharedStaging}), nothing when it is
+   * the input itself.
+   */
+  public record Staged(java.nio.file.Path file, boolean copy, Release release)
+      implements AutoCloseable {
+    public Staged(java.nio.file.Path file, boolean copy) {
+      this(file, copy, copy ? () -> Files.deleteIfExists(file) : () -> { });
+    }
+
     @Override
     public void close() throws IOException {
-      if (copy) {
-        Files.deleteIfExists(file);
-      }
+      release.run();
     }
   }
 
@@ -45,14 +58,7 @@ public final class LocalStaging {
       return new Staged(Storage.localFile(p), false);
     }
     java.nio.file.Path dir = directory();
-    long size;
-    FileStatus status;
-    try {
-      status = p.getFileSystem().getFileStatus(p);
-      size = status.getLen();
-    } catch (IOException | RuntimeException e) {
-      throw StorageErrors.failure(p, "cannot be read", e);
-    }
+    long size = status(p).getLen();
     requireRoom(p, size, dir, Files.getFileStore(dir).getUsableSpace());
     java.nio.file.Path local = scratchFile(p.getName());
     try (InputStream in = p.getFileSystem().open(p)) {
@@ -62,6 +68,15 @@ public final class LocalStaging {
       throw StorageErrors.failure(p, "could not be copied to " + dir, e);
     }
     return new Staged(local, true);
+  }
+
+  /** The remote file's status, or one line saying why it cannot be read. */
+  static FileStatus status(Path p) throws IOException {
+    try {
+      return p.getFileSystem().getFileStatus(p);
+    } catch (IOException | RuntimeException e) {
+      throw StorageErrors.failure(p, "cannot be read", e);
+    }
   }
 
   /** Refuses a copy of {@code size} bytes that would leave less than the reserve free. */

@@ -114,6 +114,31 @@ class S3StorageITCase {
     assertTrue(Files.exists(local), "a local input is never deleted");
   }
 
+  @Test
+  void sharedCopiesAreDownloadedOnceAndGoAfterTheirLastReader() throws Exception {
+    Storage.initialize(s3.flinkSettings());
+    Path remote = new Path("s3://frames/stage/shared.mkv");
+    AtomicPublish.write(remote, new byte[] {1, 2, 3});
+    java.nio.file.Path copy;
+    try (LocalStaging.Staged a = SharedStaging.stage(remote);
+        LocalStaging.Staged b = SharedStaging.stage(remote)) {
+      copy = a.file();
+      assertEquals(copy, b.file(), "two readers, one copy");
+      assertArrayEquals(new byte[] {1, 2, 3}, Files.readAllBytes(copy));
+    }
+    assertTrue(Files.exists(copy), "kept a while for the next chunk of the same file");
+    try (LocalStaging.Staged c = SharedStaging.stage(remote)) {
+      assertEquals(copy, c.file(), "the next reader finds it");
+    }
+    SharedStaging.expireUnused();
+    assertFalse(Files.exists(copy), "deleted once no reader is left");
+    AtomicPublish.write(remote, new byte[] {4, 5, 6, 7}); // replaced: copied again
+    try (LocalStaging.Staged d = SharedStaging.stage(remote)) {
+      assertArrayEquals(new byte[] {4, 5, 6, 7}, Files.readAllBytes(d.file()));
+    }
+    SharedStaging.expireUnused();
+  }
+
   /** The message of a failure to reach {@code uri} with these settings. */
   static String failure(Map<String, String> settings, String uri) {
     Storage.initialize(settings);

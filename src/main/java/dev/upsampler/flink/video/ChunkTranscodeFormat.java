@@ -11,6 +11,7 @@ import dev.upsampler.io.VideoSettings;
 import dev.upsampler.io.chunks.ChunkTranscoder;
 import dev.upsampler.io.chunks.VideoChunk;
 import dev.upsampler.storage.LocalStaging;
+import dev.upsampler.storage.SharedStaging;
 import dev.upsampler.storage.Storage;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -116,7 +117,7 @@ final class ChunkTranscodeFormat implements BulkFormat<ChunkSegment, VideoChunkS
       java.nio.file.Path encoded = VideoSink.encoderFile(segment);
       long t0 = System.nanoTime();
       ChunkTranscoder.StageTimes busy;
-      try (LocalStaging.Staged source = LocalStaging.stage(split.path());
+      try (LocalStaging.Staged source = SharedStaging.stage(split.path());
           Parallelism par = Parallelism.newPool(def.threads())) {
         Upscaler upscaler = new Upscaler(KernelFiles.resolve(def.kernel(), def.scaleYx()),
             ColorMode.parse(def.color()), par);

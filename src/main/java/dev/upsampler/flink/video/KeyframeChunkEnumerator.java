@@ -4,6 +4,7 @@ import dev.upsampler.io.KeyframeIndex;
 import dev.upsampler.io.chunks.ChunkPlan;
 import dev.upsampler.io.chunks.VideoChunk;
 import dev.upsampler.storage.LocalStaging;
+import dev.upsampler.storage.SharedStaging;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -48,7 +49,8 @@ final class KeyframeChunkEnumerator implements FileEnumerator {
   private ChunkPlan plan(Path file) {
     long t0 = System.nanoTime();
     KeyframeIndex index;
-    try (LocalStaging.Staged local = LocalStaging.stage(file)) {
+    // Shared: in an embedded run the chunk readers, in the same JVM, find this copy.
+    try (LocalStaging.Staged local = SharedStaging.stage(file)) {
       index = KeyframeIndex.read(local.file());
     } catch (IOException | RuntimeException e) {
       LOG.warn("{}: no keyframe index ({}); one chunk", file, e.getMessage());
