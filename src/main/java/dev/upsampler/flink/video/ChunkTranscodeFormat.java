@@ -123,7 +123,8 @@ final class ChunkTranscodeFormat implements BulkFormat<ChunkSegment, VideoChunkS
             ColorMode.parse(def.color()), par);
         ChunkTranscoder transcoder = new ChunkTranscoder(upscaler::apply, upscaler::outputSize,
             settings.withContainer(VideoSink.SEGMENT_CONTAINER), def.yuvFrames(),
-            def.maxPixels(), def.threads()); // the encoder keeps to the subtask's threads too
+            def.maxPixels(), def.threads(), // the encoder keeps to the subtask's threads too
+            def.video().frameRate());
         try {
           ChunkTranscoder.Result r = transcoder.transcode(source.file().toString(), chunk,
               encoded);

@@ -36,6 +36,7 @@ public final class ChunkTranscoder {
   private final boolean yuv;
   private final long maxPixels;
   private final int encoderThreads;
+  private final double defaultFrameRate;
 
   /**
    * @param upscale the upscaling of one frame (an {@link Upscaler#apply})
@@ -44,16 +45,18 @@ public final class ChunkTranscoder {
    * @param segmentSettings encoder and container of the segment
    * @param yuv decode to planar 4:2:0 (for a 4:2:0 output), else RGB
    * @param encoderThreads threads of the encoder (0: one per core)
+   * @param defaultFrameRate the time grid for a source that states no frame rate
    */
   public ChunkTranscoder(UnaryOperator<Frame> upscale,
       BiFunction<Integer, Integer, int[]> outputSize, VideoSettings segmentSettings,
-      boolean yuv, long maxPixels, int encoderThreads) {
+      boolean yuv, long maxPixels, int encoderThreads, double defaultFrameRate) {
     this.upscale = upscale;
     this.outputSize = outputSize;
     this.segmentSettings = segmentSettings;
     this.yuv = yuv;
     this.maxPixels = maxPixels;
     this.encoderThreads = encoderThreads;
+    this.defaultFrameRate = defaultFrameRate;
   }
 
   /**
@@ -196,7 +199,10 @@ public final class ChunkTranscoder {
 
     private void decode(boolean seek) throws IOException, InterruptedException {
       try (VideoReader reader = VideoReader.open(source, Duration.ZERO, yuv)) {
-        frameRate = reader.info().frameRate();
+        double rate = reader.info().frameRate();
+        // A stream that states no usable rate: the job's frame-rate, as frame-by-frame video does
+        // (segments of one video must share one time grid, and each chunk decides alone).
+        frameRate = rate > 0 && rate <= 1000 ? rate : defaultFrameRate;
         opened.complete(new int[] {reader.info().width(), reader.info().height()});
         long pixels = (long) reader.info().width() * reader.info().height();
         if (pixels > maxPixels) {

@@ -183,7 +183,7 @@ class ChunkedVideoITCase {
         Files.createDirectories(dir.resolve("out")).resolve("v-x2.mkv").toString());
     Files.createDirectories(Path.of(VideoSink.segmentDir(target).getPath()));
     ChunkTranscoder t = new ChunkTranscoder(UnaryOperator.identity(), (w, h) -> new int[] {w, h},
-        new VideoSettings("nut", "ffv1", "bgr0", 0, -1, 0), false, 1 << 24, 1);
+        new VideoSettings("nut", "ffv1", "bgr0", 0, -1, 0), false, 1 << 24, 1, 25);
     SegmentJoinSink.Writer w = new SegmentJoinSink.Writer(List.of());
     for (VideoChunk c : chunks) {
       ChunkSegment s = new ChunkSegment();

@@ -78,7 +78,7 @@ class ChunkTranscoderTest {
     Path bad = Files.writeString(dir.resolve("bad.mp4"), "not a video at all");
     IOException e = assertThrows(IOException.class, () -> KeyframeIndex.read(bad));
     assertTrue(e.getMessage().contains(bad.toString()), e.getMessage());
-    ChunkTranscoder t = new ChunkTranscoder(UnaryOperator.identity(), (w, h) -> new int[] {w, h}, LOSSLESS, true, 1 << 24, 1);
+    ChunkTranscoder t = new ChunkTranscoder(UnaryOperator.identity(), (w, h) -> new int[] {w, h}, LOSSLESS, true, 1 << 24, 1, 25);
     e = assertThrows(IOException.class, () -> t.transcode(bad.toString(), VideoChunk.whole(-1),
         dir.resolve("seg.nut")));
     assertTrue(e.getMessage().contains(bad.toString()), e.getMessage());
@@ -92,7 +92,7 @@ class ChunkTranscoderTest {
     List<VideoFrame> whole = readYuv(in);
     assertEquals(whole.size(), plan.chunks().stream().mapToLong(VideoChunk::frames).sum(),
         "the chunks' frame counts add up to the file's");
-    ChunkTranscoder t = new ChunkTranscoder(UnaryOperator.identity(), (w, h) -> new int[] {w, h}, LOSSLESS, true, 1 << 24, 1);
+    ChunkTranscoder t = new ChunkTranscoder(UnaryOperator.identity(), (w, h) -> new int[] {w, h}, LOSSLESS, true, 1 << 24, 1, 25);
     List<VideoFrame> rebuilt = new ArrayList<>();
     for (VideoChunk c : plan.chunks()) {
       Path seg = dir.resolve("seg-" + c.index() + ".nut");
