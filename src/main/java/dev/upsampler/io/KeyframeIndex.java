@@ -72,13 +72,7 @@ public record KeyframeIndex(String source, double frameRate, long[] framePts,
     try {
       VideoMuxer.check(avformat_find_stream_info(ctx, (AVDictionary) null), file,
           "cannot read its streams");
-      int video = -1;
-      for (int i = 0; i < ctx.nb_streams(); i++) {
-        if (ctx.streams(i).codecpar().codec_type() == AVMEDIA_TYPE_VIDEO) {
-          video = i;
-          break;
-        }
-      }
+      int video = VideoMuxer.firstStream(ctx, AVMEDIA_TYPE_VIDEO);
       if (video < 0) {
         throw new IOException(source + ": has no video stream");
       }

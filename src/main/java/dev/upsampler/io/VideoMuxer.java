@@ -253,6 +253,16 @@ public final class VideoMuxer {
     check(av_interleaved_write_frame(out, p), target, "cannot write a packet");
   }
 
+  /** The index of the first stream of {@code mediaType} (AVMEDIA_TYPE_*), or -1. */
+  static int firstStream(AVFormatContext ctx, int mediaType) {
+    for (int i = 0; i < ctx.nb_streams(); i++) {
+      if (ctx.streams(i).codecpar().codec_type() == mediaType) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
   static void check(int status, Path target, String what) throws IOException {
     if (status < 0) {
       byte[] buf = new byte[256];
@@ -283,13 +293,7 @@ public final class VideoMuxer {
       check(avformat_open_input(ctx, source, (AVInputFormat) null, (AVDictionary) null), p,
           "cannot open");
       check(avformat_find_stream_info(ctx, (AVDictionary) null), p, "cannot read streams");
-      int index = -1;
-      for (int i = 0; i < ctx.nb_streams(); i++) {
-        if (ctx.streams(i).codecpar().codec_type() == mediaType) {
-          index = i;
-          break;
-        }
-      }
+      int index = firstStream(ctx, mediaType);
       long offset = 0;
       if (index >= 0 && ctx.start_time() != AV_NOPTS_VALUE && mediaType == AVMEDIA_TYPE_AUDIO) {
         // Decoded video timestamps count from the container's start; so must the audio.

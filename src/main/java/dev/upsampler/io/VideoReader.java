@@ -127,13 +127,7 @@ public final class VideoReader implements AutoCloseable {
       throw new IllegalStateException(source + ": seekTo after frames were read");
     }
     org.bytedeco.ffmpeg.avformat.AVFormatContext fc = grabber.getFormatContext();
-    int stream = -1;
-    for (int i = 0; i < fc.nb_streams(); i++) {
-      if (fc.streams(i).codecpar().codec_type() == avutil.AVMEDIA_TYPE_VIDEO) {
-        stream = i;
-        break;
-      }
-    }
+    int stream = VideoMuxer.firstStream(fc, avutil.AVMEDIA_TYPE_VIDEO);
     int r = org.bytedeco.ffmpeg.global.avformat.avformat_seek_file(fc, stream, Long.MIN_VALUE,
         seekTimestamp, seekTimestamp, 0);
     if (r < 0) {

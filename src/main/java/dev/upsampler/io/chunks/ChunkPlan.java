@@ -26,12 +26,12 @@ public record ChunkPlan(List<VideoChunk> chunks, String whyWhole) {
     }
     long step = Math.round(chunkSeconds * 1e6);
     long last = index.lastPtsMicros();
-    List<Long> cuts = new ArrayList<>();
+    List<KeyframeIndex.Keyframe> cuts = new ArrayList<>();
     long from = index.framePts()[0];
     for (KeyframeIndex.Keyframe k : index.keyframes()) {
       long t = k.ptsMicros();
       if (t - from >= step && last - t >= step / 2) {
-        cuts.add(t);
+        cuts.add(k);
         from = t;
       }
     }
@@ -43,23 +43,14 @@ public record ChunkPlan(List<VideoChunk> chunks, String whyWhole) {
     long start = Long.MIN_VALUE;
     long seek = VideoChunk.NO_SEEK;
     for (int i = 0; i < count; i++) {
-      long end = i < cuts.size() ? cuts.get(i) : Long.MAX_VALUE;
+      long end = i < cuts.size() ? cuts.get(i).ptsMicros() : Long.MAX_VALUE;
       chunks.add(new VideoChunk(i, count, start, end, seek, index.framesBetween(start, end)));
       if (i < cuts.size()) {
         start = end;
-        seek = seekTimestampAt(index, end);
+        seek = cuts.get(i).seekTimestamp();
       }
     }
     return new ChunkPlan(List.copyOf(chunks), null);
-  }
-
-  private static long seekTimestampAt(KeyframeIndex index, long ptsMicros) {
-    for (KeyframeIndex.Keyframe k : index.keyframes()) {
-      if (k.ptsMicros() == ptsMicros) {
-        return k.seekTimestamp();
-      }
-    }
-    throw new IllegalStateException("no keyframe at " + ptsMicros);
   }
 
   private static ChunkPlan whole(long frames, String why) {
