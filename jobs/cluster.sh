@@ -2,19 +2,30 @@
 # A real Flink standalone cluster on 127.0.0.1 (a JobManager and TaskManagers as separate JVMs),
 # built from this project's own Maven dependencies: no Flink download, no Docker.
 #
-#   jobs/cluster.sh start [--taskmanagers N] [-D KEY=VALUE ...]
+#   jobs/cluster.sh start [--ha] [--taskmanagers N] [-D KEY=VALUE ...]
 #                                                start (or complete) a session cluster; -D adds
 #                                                Flink settings to its config.yaml (file systems,
 #                                                HA: cluster-wide, so credentials belong here:
 #                                                -D s3.endpoint=... -D s3.access-key=..., or
 #                                                AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY/AWS_REGION
-#                                                in the environment of start)
+#                                                in the environment of start). Run again after a
+#                                                JobManager or TaskManager died, it starts the
+#                                                missing ones with the cluster's own settings.
+#                                                --ha: JobManager high availability: a ZooKeeper
+#                                                server (jobs/zookeeper/pom.xml) beside it, HA data
+#                                                in CLUSTER_HOME/ha (or -D high-availability.
+#                                                storageDir=s3://...): a JobManager killed and
+#                                                started again recovers the running jobs from their
+#                                                latest checkpoints
 #   jobs/cluster.sh submit JOB.yaml [--input DIR] [--output DIR] [--kernel K] [--scale S]
 #                   [--parallelism P] [--threads T] [--set SETTING=VALUE] [-D KEY=VALUE]
 #                   [--detach] [--via rest|cli]       (-D: a Flink setting for this job)
 #   jobs/cluster.sh status                       processes, task managers, jobs and counters
 #   jobs/cluster.sh wait JOB_ID | cancel JOB_ID
-#   jobs/cluster.sh stop                         stop what start started, by PID
+#   jobs/cluster.sh stop                         stop what start started, by PID (HA: running
+#                                                jobs stay in ZooKeeper and resume at the next
+#                                                start --ha; remove CLUSTER_HOME/ha and
+#                                                CLUSTER_HOME/zookeeper to forget them)
 #   jobs/cluster.sh application JOB.yaml [overrides]
 #                                                application mode: a cluster for one job (its
 #                                                -D settings also go into the cluster's config)
@@ -24,7 +35,8 @@
 # checkpoints), UPSAMPLER_REST_PORT (8081), UPSAMPLER_RPC_PORT (6123; the blob server takes the
 # next port, task managers the 20 after it), UPSAMPLER_SLOTS (2 per task manager),
 # UPSAMPLER_START_TIMEOUT (60 s), UPSAMPLER_TM_CPUS (CPU lists, one per task manager, e.g. "0 1":
-# task manager i runs on the i-th list only (taskset), as if each were a machine of its own).
+# task manager i runs on the i-th list only (taskset), as if each were a machine of its own),
+# UPSAMPLER_ZK_PORT (2181: ZooKeeper's client port, with --ha).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -38,6 +50,8 @@ RPC_PORT=${UPSAMPLER_RPC_PORT:-6123}
 BLOB_PORT=$((RPC_PORT + 1))
 TM_PORTS="$((RPC_PORT + 2))-$((RPC_PORT + 21))"
 SLOTS=${UPSAMPLER_SLOTS:-2}
+ZK_PORT=${UPSAMPLER_ZK_PORT:-2181}
+ZK_LIB=$ROOT/target/zookeeper/lib
 START_TIMEOUT=${UPSAMPLER_START_TIMEOUT:-60}
 JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
 CONF=$CLUSTER_HOME/conf
@@ -77,8 +91,18 @@ need_build() {
 # The upsampler's own cluster client (REST submission, status), without the SIMD relaunch.
 helper() { UPSAMPLER_RELAUNCH=false "$JAVA" -jar "$CLI_JAR" cluster "$@"; }
 
-# A PID file names a live process of this cluster (not a recycled PID).
-member() { alive "$1" "--configDir $CONF"; }
+# A PID file names a live process of this cluster (not a recycled PID): Flink's JVMs name the
+# conf folder, ZooKeeper its zoo.cfg in it.
+member() {
+  if [[ $(basename "$1") == zookeeper.pid ]]; then
+    alive "$1" "$CONF/zoo.cfg"
+  else
+    alive "$1" "--configDir $CONF"
+  fi
+}
+
+# True when the cluster's config.yaml turns JobManager high availability on.
+ha_conf() { grep -q '^high-availability.type: zookeeper' "$CONF/config.yaml" 2>/dev/null; }
 
 # GET a REST path with bash alone (no curl on a fresh machine); prints the body.
 rest_get() {
@@ -117,6 +141,22 @@ execution.checkpointing.dir: file://$CLUSTER_HOME/checkpoints
 web.upload.dir: $CLUSTER_HOME/uploads
 io.tmp.dirs: $CLUSTER_HOME/tmp
 EOF
+  if ((HA)); then
+    mkdir -p "$CLUSTER_HOME/ha"
+    cat >>"$CONF/config.yaml" <<EOF
+# High availability (start --ha): the leader, the submitted jobs and their latest checkpoints
+# are kept in ZooKeeper and the HA storage, so a new JobManager takes the jobs over.
+high-availability.type: zookeeper
+high-availability.zookeeper.quorum: 127.0.0.1:$ZK_PORT
+high-availability.storageDir: file://$CLUSTER_HOME/ha
+high-availability.cluster-id: /upsampler
+# With HA the JobManager binds this port, not jobmanager.rpc.port (0 would be a random one).
+high-availability.jobmanager.port: $RPC_PORT
+# A SIGKILLed JobManager holds the leadership until its ZooKeeper session expires: 10 s, not 60.
+high-availability.zookeeper.client.session-timeout: 10000
+high-availability.zookeeper.client.connection-timeout: 5000
+EOF
+  fi
   local kv key
   for kv in "${EXTRA_CONF[@]}"; do
     key=${kv%%=*}
@@ -189,6 +229,53 @@ check_ports() {
 
 taskmanager_pidfiles() { compgen -G "$PIDS/taskmanager-*.pid" || true; }
 
+# ZooKeeper for HA, from Maven artifacts (fetched into target/zookeeper/lib on first use), on
+# 127.0.0.1:$ZK_PORT with its data in CLUSTER_HOME/zookeeper.
+start_zookeeper() {
+  local pidfile=$PIDS/zookeeper.pid
+  if member "$pidfile"; then
+    say "zookeeper already running (pid $(<"$pidfile"))"
+    return
+  fi
+  if [[ ! -d $ZK_LIB ]]; then
+    say "fetching ZooKeeper's jars into $ZK_LIB"
+    mvn -B -q -f "$ROOT/jobs/zookeeper/pom.xml" dependency:copy-dependencies \
+      -DincludeScope=runtime -DoutputDirectory="$ZK_LIB" || die "could not fetch ZooKeeper's jars"
+  fi
+  port_busy "$ZK_PORT" \
+    && die "port $ZK_PORT on 127.0.0.1 is taken (choose another with UPSAMPLER_ZK_PORT)"
+  mkdir -p "$CLUSTER_HOME/zookeeper"
+  cat >"$CONF/zoo.cfg" <<EOF
+# Written by jobs/cluster.sh: a standalone ZooKeeper server for Flink's HA, 127.0.0.1 only.
+tickTime=1000
+dataDir=$CLUSTER_HOME/zookeeper
+clientPort=$ZK_PORT
+clientPortAddress=127.0.0.1
+# No admin web server (it would take port 8080 on every interface).
+admin.enableServer=false
+4lw.commands.whitelist=ruok,srvr
+# Old snapshots and logs are purged every hour, three kept.
+autopurge.snapRetainCount=3
+autopurge.purgeInterval=1
+EOF
+  cat >"$CONF/zookeeper-logback.xml" <<EOF
+<configuration>
+  <appender name="FILE" class="ch.qos.logback.core.FileAppender">
+    <file>$LOGS/zookeeper.log</file>
+    <encoder><pattern>%d{ISO8601} %-5level [%logger{0}] %msg%n</pattern></encoder>
+  </appender>
+  <root level="INFO"><appender-ref ref="FILE"/></root>
+</configuration>
+EOF
+  setsid "$JAVA" -Xmx256m -Dlogback.configurationFile="$CONF/zookeeper-logback.xml" \
+    -cp "$ZK_LIB/*" org.apache.zookeeper.server.quorum.QuorumPeerMain "$CONF/zoo.cfg" \
+    >"$LOGS/zookeeper.out" 2>&1 </dev/null &
+  echo $! >"$pidfile"
+  wait_port "$ZK_PORT" "$pidfile" "$CONF/zoo.cfg" "$LOGS/zookeeper.log" "$START_TIMEOUT" \
+    "$LOGS/zookeeper.out"
+  say "started zookeeper (pid $(<"$pidfile"), 127.0.0.1:$ZK_PORT, log $LOGS/zookeeper.log)"
+}
+
 # Counts live task managers and drops the PID files of dead ones.
 live_taskmanagers() {
   local f n=0
@@ -236,10 +323,13 @@ conf_arg() {
   EXTRA_CONF+=("$1")
 }
 
+HA=0
+
 cmd_start() {
   local want=1
   while (($#)); do
     case $1 in
+      --ha) HA=1; shift ;;
       --taskmanagers) want=${2:?--taskmanagers needs a number}; shift 2 ;;
       -D) conf_arg "${2:?-D needs KEY=VALUE}"; shift 2 ;;
       -D*) conf_arg "${1#-D}"; shift ;;
@@ -251,24 +341,39 @@ cmd_start() {
   fi
   need_build
   mkdir -p "$PIDS"
+  local have
+  have=$(live_taskmanagers)
   if member "$PIDS/jobmanager.pid"; then
     say "jobmanager already running (pid $(<"$PIDS/jobmanager.pid"))"
+    ((HA)) && ! ha_conf && die "the cluster runs without HA: jobs/cluster.sh stop, then start --ha"
   else
     rm -f "$PIDS/jobmanager.pid"
+    if ((have > 0)) && [[ -f $CONF/config.yaml ]]; then
+      # Task managers outlived their JobManager: the new one must share their settings.
+      ((${#EXTRA_CONF[@]})) && die "task managers are running: -D settings apply when the" \
+        "whole cluster starts (jobs/cluster.sh stop first)"
+      if ha_conf; then
+        HA=1
+      elif ((HA)); then
+        die "task managers are running without HA: jobs/cluster.sh stop, then start --ha"
+      fi
+      say "restarting the jobmanager with the cluster's settings ($CONF/config.yaml)"
+    else
+      write_conf
+    fi
     check_ports
-    write_conf
+    ha_conf && start_zookeeper
     resource_params GET_JM_RESOURCE_PARAMS "JobManager"
     launch jobmanager "$SESSION_MAIN"
   fi
-  local have
-  have=$(live_taskmanagers)
   while ((have < want)); do
     start_taskmanager
     have=$((have + 1))
   done
   wait_ready "$want"
   say "session cluster up: web UI http://127.0.0.1:$REST_PORT/, $have task manager(s) x $SLOTS" \
-    "slots; logs and checkpoints under $CLUSTER_HOME"
+    "slots; logs and checkpoints under $CLUSTER_HOME$(ha_conf && echo "; HA through ZooKeeper" \
+    "on 127.0.0.1:$ZK_PORT")"
 }
 
 stop_pidfile() {
@@ -295,7 +400,9 @@ stop_pidfile() {
 
 cmd_stop() {
   local f any=0
-  for f in $(taskmanager_pidfiles) $(compgen -G "$PIDS/jobmanager.pid" || true); do
+  # ZooKeeper last: a JobManager stopping with HA still talks to it.
+  for f in $(taskmanager_pidfiles) $(compgen -G "$PIDS/jobmanager.pid" || true) \
+    $(compgen -G "$PIDS/zookeeper.pid" || true); do
     any=1
     stop_pidfile "$f"
   done

@@ -62,6 +62,11 @@ final class ClusterCommand implements Runnable {
     if (o.failure() != null) {
       cmd.err().println("cause: " + o.failure());
     }
+    if (o.restarts() > 0 || o.failovers() > 0) {
+      // Flink keeps no accumulator across a restart: frames written before it are not counted.
+      cmd.out().println("(the counters cover the attempts since the last restart or failover,"
+          + " not the frames committed before it)");
+    }
     return o.finished() ? 0 : Errors.BAD_INPUT;
   }
 

@@ -153,6 +153,10 @@ public final class FlinkRestClient {
           HttpResponse.BodyHandlers.ofString());
     } catch (ConnectException | HttpTimeoutException e) {
       throw new ClusterUnavailableException(endpoint, e);
+    } catch (IOException e) {
+      // The connection broke under the request (reset, closed without an answer): the
+      // JobManager died or is restarting.
+      throw new ClusterUnavailableException(endpoint, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while talking to " + endpoint, e);
@@ -162,8 +166,8 @@ public final class FlinkRestClient {
       JsonNode errors = body.path("errors");
       String why = errors.isArray() && !errors.isEmpty()
           ? errors.get(0).asText().lines().findFirst().orElse("") : r.body();
-      throw new IOException(endpoint + r.request().uri().getPath() + ": HTTP " + r.statusCode()
-          + ": " + why);
+      throw new RestStatusException(endpoint + r.request().uri().getPath() + ": HTTP "
+          + r.statusCode() + ": " + why, r.statusCode());
     }
     return body;
   }

@@ -73,6 +73,15 @@ class DeploymentFilesTest {
       assertTrue(!props.contains("env.java.opts.all"), "Flink's own opens list stays intact");
       assertEquals(services.get("jobmanager").get("image").asText(), svc.get("image").asText());
     }
+    // HA: the quorum is the compose file's own ZooKeeper, the HA storage on the shared volume,
+    // and a JobManager that dies comes back to take the jobs over.
+    String props = services.get("jobmanager").get("environment").get("FLINK_PROPERTIES").asText();
+    assertTrue(props.contains("high-availability.type: zookeeper"), props);
+    assertTrue(props.contains("high-availability.zookeeper.quorum: zookeeper:2181"), props);
+    assertTrue(props.contains("high-availability.storageDir: file:///data/ha"), props);
+    assertNotNull(services.get("zookeeper"), "a ZooKeeper service in " + file);
+    assertEquals("on-failure", services.get("jobmanager").path("restart").asText());
+    assertTrue(services.get("jobmanager").get("volumes").toString().contains("data:/data"));
     String text = Files.readString(Path.of(file));
     assertTrue(text.contains("127.0.0.1:8081:8081"), "the web UI on loopback only");
     Matcher job = Pattern.compile("/opt/upsampler/(jobs/[\\w.-]+\\.yaml)").matcher(text);
@@ -107,5 +116,11 @@ class DeploymentFilesTest {
     String conf = deployment.get("flinkConfiguration").toString();
     assertTrue(conf.contains("\"env.java.opts.taskmanager\":\"--add-modules=jdk.incubator.vector"),
         conf);
+    // Kubernetes HA (no ZooKeeper), its storage on the volume, upgrades from the last state.
+    assertEquals("kubernetes", deployment.get("flinkConfiguration")
+        .get("high-availability.type").asText());
+    assertTrue(deployment.get("flinkConfiguration").get("high-availability.storageDir").asText()
+        .startsWith("file:///data/"), conf);
+    assertEquals("last-state", job.get("upgradeMode").asText());
   }
 }
