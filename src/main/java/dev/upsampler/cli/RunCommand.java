@@ -1,6 +1,7 @@
 package dev.upsampler.cli;
 
 import dev.upsampler.flink.JobDefinition;
+import dev.upsampler.flink.LatencyRecorder;
 import dev.upsampler.flink.ReorderFunction;
 import dev.upsampler.flink.UpscaleFunction;
 import dev.upsampler.flink.video.ChunkedVideoPipeline;
@@ -101,7 +102,7 @@ final class RunCommand extends BaseCommand {
         written / secs);
     if (acc.get(ReorderFunction.LATENCY) instanceof Map<?, ?> histogram && !histogram.isEmpty()) {
       out().printf(Locale.ROOT, "latency source to sink: p50 %d ms, p99 %d ms, max %d ms%s%n",
-          percentile(histogram, 0.50), percentile(histogram, 0.99), percentile(histogram, 1.0),
+          LatencyRecorder.percentile(histogram, 0.50), LatencyRecorder.percentile(histogram, 0.99), LatencyRecorder.percentile(histogram, 1.0),
           dropped > 0 ? "; " + dropped + " frames dropped (overload: drop)" : "");
     }
     long chunks = count(acc, ChunkedVideoPipeline.CHUNKS);
@@ -126,22 +127,6 @@ final class RunCommand extends BaseCommand {
           System.getProperty("java.io.tmpdir"), "upsampler-checkpoints").toUri().toString());
     }
     return conf;
-  }
-
-  /** A percentile of Flink's histogram accumulator (counts per millisecond value). */
-  static long percentile(Map<?, ?> histogram, double q) {
-    java.util.TreeMap<Integer, Integer> sorted = new java.util.TreeMap<>();
-    histogram.forEach((k, v) -> sorted.put((Integer) k, (Integer) v));
-    long total = sorted.values().stream().mapToLong(Integer::longValue).sum();
-    long rank = (long) Math.ceil(q * total);
-    long seen = 0;
-    for (var e : sorted.entrySet()) {
-      seen += e.getValue();
-      if (seen >= Math.max(1, rank)) {
-        return e.getKey();
-      }
-    }
-    return sorted.lastKey();
   }
 
   private static long count(Map<String, Object> acc, String key) {

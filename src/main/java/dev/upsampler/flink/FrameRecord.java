@@ -36,6 +36,8 @@ public class FrameRecord {
   public boolean endOfStream;
   /** No picture: this sequence number was dropped or rejected; ordering moves past it. */
   public boolean skip;
+  /** A skip marker for a frame the source dropped under {@code overload: drop} (to count it). */
+  public boolean dropped;
   /** Why the frame could not even be read, or null. */
   public String error;
   /** When the source emitted it (epoch millis), for the latency histogram. */

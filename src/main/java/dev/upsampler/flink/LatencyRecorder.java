@@ -9,7 +9,7 @@ import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
  * sourceToSinkMs} (group "upsampler") and the accumulator {@link #LATENCY} (counts per
  * millisecond, which {@code run} turns into percentiles).
  */
-final class LatencyRecorder {
+public final class LatencyRecorder {
   /** Accumulator: milliseconds from source to sink per frame. */
   static final String LATENCY = "latency-ms";
   private final org.apache.flink.metrics.Histogram metric;
@@ -19,6 +19,22 @@ final class LatencyRecorder {
     metric = ctx.getMetricGroup().addGroup("upsampler").histogram("sourceToSinkMs",
         new DescriptiveStatisticsHistogram(1000));
     ctx.addAccumulator(LATENCY, total);
+  }
+
+  /** A percentile (0..1) of the {@link #LATENCY} accumulator's counts per millisecond. */
+  public static long percentile(java.util.Map<?, ?> histogram, double q) {
+    java.util.TreeMap<Integer, Integer> sorted = new java.util.TreeMap<>();
+    histogram.forEach((k, v) -> sorted.put((Integer) k, (Integer) v));
+    long total = sorted.values().stream().mapToLong(Integer::longValue).sum();
+    long rank = (long) Math.ceil(q * total);
+    long seen = 0;
+    for (var e : sorted.entrySet()) {
+      seen += e.getValue();
+      if (seen >= Math.max(1, rank)) {
+        return e.getKey();
+      }
+    }
+    return sorted.isEmpty() ? 0 : sorted.lastKey();
   }
 
   void record(FrameRecord r) {

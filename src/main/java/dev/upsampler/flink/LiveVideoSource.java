@@ -384,6 +384,7 @@ public final class LiveVideoSource
             dropped.inc();
             FrameRecord gap = old.derive(); // keeps the ordering downstream moving
             gap.skip = true;
+            gap.dropped = true; // counted in the job's frames-dropped by the upscaling
             queue.addFirst(gap);
             break;
           }

@@ -89,6 +89,9 @@ public class UpscaleFunction extends ProcessFunction<FrameRecord, FrameRecord> {
   @Override
   public void processElement(FrameRecord r, Context ctx, Collector<FrameRecord> out) {
     if (r.isMarker()) {
+      if (r.dropped) {
+        droppedTotal.add(1); // dropped by the live source's full queue: the run reports it
+      }
       out.collect(r); // end of stream, or a gap to step over: keeps its place in the order
       return;
     }

@@ -86,6 +86,7 @@ public final class VideoFileFormat implements BulkFormat<FrameRecord, FileSource
     private boolean errorsReported;
     private boolean noFramesReported;
     private long wallStart = -1;
+    private long wallStartMillis;
     private long firstTimestamp;
 
     VideoFileReader(FileSourceSplit split, long emitted) {
@@ -129,9 +130,10 @@ public final class VideoFileFormat implements BulkFormat<FrameRecord, FileSource
         try {
           VideoFrame f = video.next();
           if (f != null) {
-            pace(f.timestampMicros());
+            long due = pace(f.timestampMicros());
             FrameRecord r = base(f.index());
             r.timestampMicros = f.timestampMicros();
+            r.ingestMillis = due;
             Raw.fill(r, f.frame());
             return r;
           }
@@ -158,18 +160,25 @@ public final class VideoFileFormat implements BulkFormat<FrameRecord, FileSource
       return end;
     }
 
-    /** With realtime, waits until this frame's time has come on the wall clock. */
-    private void pace(long timestampMicros) {
+    /**
+     * With realtime, waits until this frame's time has come on the wall clock, and returns that
+     * time (epoch millis): the moment a live source would have produced the frame, so latency
+     * and {@code overload: drop} count a replay that fell behind (backpressure) as late.
+     * Without realtime, now.
+     */
+    private long pace(long timestampMicros) {
       if (!realtime) {
-        return;
+        return System.currentTimeMillis();
       }
       long now = System.nanoTime();
       if (wallStart < 0) {
         wallStart = now;
+        wallStartMillis = System.currentTimeMillis();
         firstTimestamp = timestampMicros;
-        return;
+        return wallStartMillis;
       }
-      long due = wallStart + (timestampMicros - firstTimestamp) * 1000;
+      long offset = (timestampMicros - firstTimestamp) * 1000;
+      long due = wallStart + offset;
       if (due > now) {
         try {
           Thread.sleep((due - now) / 1_000_000, (int) ((due - now) % 1_000_000));
@@ -177,6 +186,7 @@ public final class VideoFileFormat implements BulkFormat<FrameRecord, FileSource
           Thread.currentThread().interrupt();
         }
       }
+      return wallStartMillis + offset / 1_000_000;
     }
 
     private FrameRecord base(long sequence) {
