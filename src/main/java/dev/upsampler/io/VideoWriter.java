@@ -18,7 +18,8 @@ import org.bytedeco.javacv.FrameRecorder;
  * pixel still comes through unchanged.
  */
 public final class VideoWriter implements AutoCloseable {
-  private final Path path;
+  /** The file or URL written, for messages. */
+  private final String path;
   private final FFmpegFrameRecorder recorder;
   private final int width;
   private final int height;
@@ -27,7 +28,7 @@ public final class VideoWriter implements AutoCloseable {
   private long lastFrameNumber = -1;
   private long frames;
 
-  private VideoWriter(Path path, FFmpegFrameRecorder recorder, int width, int height,
+  private VideoWriter(String path, FFmpegFrameRecorder recorder, int width, int height,
       double fps) {
     this.path = path;
     this.recorder = recorder;
@@ -49,11 +50,26 @@ public final class VideoWriter implements AutoCloseable {
    */
   public static VideoWriter open(Path path, int width, int height, double fps, VideoSettings s,
       int threads) throws IOException {
+    return start(path.toString(), new FFmpegFrameRecorder(path.toFile(), even(width),
+        even(height), 0), width, height, fps, s, threads);
+  }
+
+  /**
+   * Starts an encoder sending to a live URL as it goes ({@code udp://HOST:PORT} with container
+   * mpegts, {@code rtmp://...} with flv, {@code srt://...}): frames go out as they are written.
+   */
+  public static VideoWriter stream(String url, int width, int height, double fps,
+      VideoSettings s) throws IOException {
+    return start(url, new FFmpegFrameRecorder(url, even(width), even(height), 0), width, height,
+        fps, s, 0);
+  }
+
+  private static VideoWriter start(String path, FFmpegFrameRecorder r, int width, int height,
+      double fps, VideoSettings s, int threads) throws IOException {
     s.validate();
     if (!(fps > 0) || fps > 1000) {
       throw new IllegalArgumentException("frame rate must be in (0, 1000], got " + fps);
     }
-    FFmpegFrameRecorder r = new FFmpegFrameRecorder(path.toFile(), even(width), even(height), 0);
     r.setFormat(s.container());
     r.setVideoCodecName(s.codec());
     r.setPixelFormat(avutil.av_get_pix_fmt(s.effectivePixelFormat()));

@@ -1,8 +1,6 @@
 package dev.upsampler.testing;
 
 import dev.upsampler.image.Frame;
-import dev.upsampler.image.FrameInfo;
-import dev.upsampler.image.PixelLayout;
 import java.nio.ShortBuffer;
 import java.nio.file.Path;
 import org.bytedeco.ffmpeg.global.avutil;
@@ -44,16 +42,7 @@ public final class TestVideos {
 
   /** Frame i of a w x h pattern: gradients that move with i, so every frame differs. */
   public static Frame pattern(int i, int w, int h) {
-    byte[] px = new byte[3 * w * h];
-    for (int y = 0; y < h; y++) {
-      for (int x = 0; x < w; x++) {
-        int o = 3 * (y * w + x);
-        px[o] = (byte) (x * 255 / Math.max(1, w - 1) + 7 * i);
-        px[o + 1] = (byte) (y * 255 / Math.max(1, h - 1));
-        px[o + 2] = (byte) (((x / 8 + y / 8 + i) & 1) * 200 + 20);
-      }
-    }
-    return Frame.of8(PixelLayout.RGB24, w, h, px, FrameInfo.NONE);
+    return dev.upsampler.image.TestPattern.frame(i, w, h);
   }
 
   /**
