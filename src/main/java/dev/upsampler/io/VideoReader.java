@@ -22,6 +22,8 @@ import org.bytedeco.javacv.FrameGrabber;
 public final class VideoReader implements AutoCloseable {
   /** Consecutive undecodable frames after which the source is considered broken. */
   static final int MAX_CONSECUTIVE_ERRORS = 50;
+  /** FFmpeg's UDP receive buffer for live input, in 188-byte MPEG-TS packets (12 MB). */
+  static final int UDP_FIFO_PACKETS = 65_536;
 
   private final String source;
   private final FFmpegFrameGrabber grabber;
@@ -64,8 +66,13 @@ public final class VideoReader implements AutoCloseable {
       g.setOption("rw_timeout", micros); // most protocols
       g.setOption("timeout", micros); // udp, rtsp (socket)
       if (source.startsWith("udp:")) {
+        // FFmpeg's receive buffer, in 188-byte packets: 65,536 are 12 MB, 10 s of a 10 Mbit/s
+        // stream. It was 1,000,000 (188 MB): a live job's resident memory grew by the stream's
+        // bitrate for as long as the buffer took to wrap (11 minutes at 2.3 Mbit/s, measured by
+        // jobs/soak.sh), which a soak cannot tell from a leak. A full buffer drops datagrams and
+        // goes on (overrun_nonfatal).
         g.setOption("overrun_nonfatal", "1");
-        g.setOption("fifo_size", "1000000");
+        g.setOption("fifo_size", Integer.toString(UDP_FIFO_PACKETS));
       }
     }
     try {
