@@ -104,14 +104,8 @@ member() {
 # True when the cluster's config.yaml turns JobManager high availability on.
 ha_conf() { grep -q '^high-availability.type: zookeeper' "$CONF/config.yaml" 2>/dev/null; }
 
-# GET a REST path with bash alone (no curl on a fresh machine); prints the body.
-rest_get() {
-  local response
-  response=$( (exec 3<>"/dev/tcp/127.0.0.1/$REST_PORT" \
-    && printf 'GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n' "$1" >&3 \
-    && timeout 5 cat <&3) 2>/dev/null) || return 1
-  printf '%s' "${response#*$'\r\n\r\n'}"
-}
+# GET a path of the cluster's REST API; prints the body.
+rest_get() { http_get "$REST_PORT" "$1"; }
 
 write_conf() {
   mkdir -p "$CONF" "$LOGS" "$PIDS" "$CLUSTER_HOME/checkpoints" "$CLUSTER_HOME/tmp" \

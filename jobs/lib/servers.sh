@@ -1,11 +1,22 @@
-# Shared by the scripts that start real servers on 127.0.0.1 (jobs/s3.sh, jobs/kafka.sh): ports,
-# PID files, waiting and stopping. Source it after setting NAME (the script's name in messages).
+# Shared by the scripts that start real servers on 127.0.0.1 (jobs/s3.sh, jobs/kafka.sh,
+# jobs/cluster.sh, jobs/soak.sh): ports, PID files, waiting, stopping, REST calls. Source it
+# after setting NAME (the script's name in messages).
 
 die() { echo "$NAME: $*" >&2; exit 1; }
 say() { echo "$NAME: $*"; }
 
 # True when something listens on 127.0.0.1:$1.
 port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# http_get PORT PATH: GET over HTTP from 127.0.0.1 with bash alone (no curl on a fresh machine);
+# prints the body. For Flink's REST API.
+http_get() {
+  local response
+  response=$( (exec 3<>"/dev/tcp/127.0.0.1/$1" \
+    && printf 'GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n' "$2" >&3 \
+    && timeout 5 cat <&3) 2>/dev/null) || return 1
+  printf '%s' "${response#*$'\r\n\r\n'}"
+}
 
 # alive PIDFILE MARKER: the PID file names a live process whose command line contains MARKER
 # (so a recycled PID is never taken for ours).

@@ -245,8 +245,8 @@ class LocalClusterIT {
    * Frames from a topic to a topic through the chaos: read with read_committed, every good frame
    * once, in seq order per stream, a frame over 1 MiB among them, the bad record in the rejects
    * topic. The job runs unbounded, as Kafka jobs do, and is cancelled once every frame is out:
-   * a bounded Kafka source never ends after a JobManager failover (FLINK-31006, open in
-   * flink-connector-kafka 4.0.x: the restored enumerator never signals "no more splits").
+   * a bounded Kafka source never ends after a JobManager failover (FLINK-31006, not fixed in
+   * flink-connector-kafka 5.0.0-2.2: the restored enumerator never signals "no more splits").
    */
   @Test
   @Order(6)
