@@ -72,15 +72,21 @@ final class SendCommand extends BaseCommand {
     int h = Integer.parseInt(wh.group(2));
     // UDP: packets of 188 x 7 bytes, as MPEG-TS over UDP is sent (one datagram per read).
     String url = to.startsWith("udp://") && !to.contains("?") ? to + "?pkt_size=1316" : to;
+    long total;
+    long late = 0;
+    long start;
+    int width;
+    int height;
+    double fps;
     try (FrameSource frames = input == null ? new PatternSource(w, h) : new LoopedVideo(input)) {
-      double fps = input == null ? frameRate : frames.frameRate();
-      long total = Math.max(1, Math.round(seconds * fps));
+      fps = input == null ? frameRate : frames.frameRate();
+      width = frames.width();
+      height = frames.height();
+      total = Math.max(1, Math.round(seconds * fps));
       VideoSettings settings = new VideoSettings(format, codec, null, 0, quality,
           (int) Math.max(1, Math.round(fps)));
-      try (VideoWriter out = VideoWriter.stream(url, frames.width(), frames.height(), fps,
-          settings)) {
-        long start = System.nanoTime();
-        long late = 0;
+      try (VideoWriter out = VideoWriter.stream(url, width, height, fps, settings)) {
+        start = System.nanoTime();
         long nextReport = start + TimeUnit.SECONDS.toNanos(10);
         for (long i = 0; i < total; i++) {
           long due = start + Math.round(i * 1e9 / fps);
@@ -97,12 +103,11 @@ final class SendCommand extends BaseCommand {
             nextReport += TimeUnit.SECONDS.toNanos(10);
           }
         }
-        out.close();
-        out().printf(Locale.ROOT, "sent %d frames of %dx%d at %.2f frames/s to %s in %.1f s%s%n",
-            total, frames.width(), frames.height(), fps, to, (System.nanoTime() - start) / 1e9,
-            late > 0 ? " (" + late + " sent over a frame late)" : "");
-      }
+      } // closing flushes the muxer: the last packets go out before the report
     }
+    out().printf(Locale.ROOT, "sent %d frames of %dx%d at %.2f frames/s to %s in %.1f s%s%n",
+        total, width, height, fps, to, (System.nanoTime() - start) / 1e9,
+        late > 0 ? " (" + late + " sent over a frame late)" : "");
     return 0;
   }
 
