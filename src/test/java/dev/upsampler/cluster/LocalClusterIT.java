@@ -302,12 +302,6 @@ class LocalClusterIT {
    */
   static JobOutcome killTaskManagerDuring(String jobId, Progress progress, int frames)
       throws Exception {
-    return killTaskManagerDuring(jobId, progress, frames, "frames");
-  }
-
-  /** The same, counting {@code units} (frames, segments) as the progress does. */
-  static JobOutcome killTaskManagerDuring(String jobId, Progress progress, int frames,
-      String units) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
     while (progress.written() < frames / 5 && System.nanoTime() < deadline) {
       Thread.sleep(20);
@@ -329,8 +323,8 @@ class LocalClusterIT {
         .follow(jobId, Duration.ofMinutes(3), line -> { });
     assertEquals("FINISHED", o.state(), o.toString());
     assertTrue(o.restarts() >= 1, "the job restarted after the kill: " + o);
-    System.out.printf("killed the TaskManager after %d of %d %s; the job restarted %d"
-        + " time(s) and finished in %.1f s%n", atKill, frames, units, o.restarts(),
+    System.out.printf("killed the TaskManager after %d of %d frames; the job restarted %d"
+        + " time(s) and finished in %.1f s%n", atKill, frames, o.restarts(),
         o.seconds());
     return o;
   }
