@@ -9,6 +9,7 @@ import dev.upsampler.io.InvalidInputException;
 import dev.upsampler.io.KernelFiles;
 import dev.upsampler.io.VideoFrame;
 import dev.upsampler.io.VideoReader;
+import dev.upsampler.engine.Interpolation;
 import dev.upsampler.engine.NetworkLayer;
 import dev.upsampler.io.ModelFiles;
 import dev.upsampler.io.TrainingCheckpoint;
@@ -71,9 +72,25 @@ final class TrainCommand extends BaseCommand {
   @Option(names = "--scale", defaultValue = "2", paramLabel = "S", description = "2..4.")
   int scale;
 
-  @Option(names = "--model", defaultValue = "single", paramLabel = "single|fsrcnn",
+  @Option(names = "--model", defaultValue = "single", paramLabel = "single|fsrcnn|espcn",
       description = "The model to train (default ${DEFAULT-VALUE}).")
   String model;
+
+  @Option(names = "--espcn", defaultValue = "16,2", paramLabel = "C,M",
+      description = "--model espcn: channels C and middle 3x3 layers M (default"
+          + " ${DEFAULT-VALUE}): 3x3 convolutions 1 -> C, M x C -> C, C -> scale^2, depth to"
+          + " space.")
+  String espcnShape;
+
+  @Option(names = "--activation", defaultValue = "prelu", paramLabel = "prelu|relu",
+      description = "--model espcn: the activation after each convolution but the last"
+          + " (default ${DEFAULT-VALUE}).")
+  String activation;
+
+  @Option(names = "--skip", paramLabel = "none|nearest|bicubic",
+      description = "Networks: the interpolation of the input added to the output (a global"
+          + " skip connection; default bicubic for espcn, none for fsrcnn).")
+  String skipName;
 
   @Option(names = "--fsrcnn", defaultValue = "56,12,4", paramLabel = "D,S,M",
       description = "FSRCNN's feature channels d, shrunk channels s and mapping layers m"
@@ -146,9 +163,24 @@ final class TrainCommand extends BaseCommand {
   public Integer call() throws Exception {
     boolean network = switch (model) {
       case "single" -> false;
-      case "fsrcnn" -> true;
-      default -> throw usage("--model must be single or fsrcnn, got " + model);
+      case "fsrcnn", "espcn" -> true;
+      default -> throw usage("--model must be single, fsrcnn or espcn, got " + model);
     };
+    if (residual && skipName != null && !skipName.equals("bicubic")) {
+      throw usage("--residual means --skip bicubic; give one of them");
+    }
+    if (skipName == null) {
+      skipName = residual || model.equals("espcn") ? "bicubic" : "none";
+    }
+    Interpolation skip = switch (skipName) {
+      case "none" -> null;
+      case "nearest" -> Interpolation.NEAREST;
+      case "bicubic" -> Interpolation.BICUBIC;
+      default -> throw usage("--skip must be none, nearest or bicubic, got " + skipName);
+    };
+    if (!activation.equals("prelu") && !activation.equals("relu")) {
+      throw usage("--activation must be prelu or relu, got " + activation);
+    }
     if (scale < 2 || scale > 4) {
       throw usage("--scale must be 2, 3 or 4");
     }
@@ -159,7 +191,8 @@ final class TrainCommand extends BaseCommand {
     if (!out.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(ext)) {
       throw usage("--out for --model " + model + " must end in " + ext + ", got " + out);
     }
-    int[] shape = network ? fsrcnnShape() : null;
+    int[] shape = model.equals("fsrcnn") ? fsrcnnShape() : model.equals("espcn")
+        ? espcnShape() : null;
     Path dir = out.toAbsolutePath().getParent();
     if (dir != null) {
       Files.createDirectories(dir);
@@ -170,8 +203,8 @@ final class TrainCommand extends BaseCommand {
     } catch (IllegalArgumentException e) {
       throw usage(e.getMessage());
     }
-    if (!network && residual) {
-      throw usage("--residual is for --model fsrcnn");
+    if (!network && skip != null) {
+      throw usage("--residual and --skip are for networks (--model fsrcnn or espcn)");
     }
     if (!network && loss != Loss.MSE) {
       throw usage("--loss " + loss + " is for --model fsrcnn; the single layer trains on MSE");
@@ -201,11 +234,17 @@ final class TrainCommand extends BaseCommand {
     Trainer t;
     String what;
     if (network) {
-      Network net = Network.fsrcnn(shape[0], shape[1], shape[2], scale, new Random(seed));
-      t = new NetworkTrainer(net, scale, patch, batch, rate, loss, 4, residual, augment);
-      what = String.format(Locale.ROOT, "FSRCNN(d=%d, s=%d, m=%d)%s x%d, %s loss, %d"
-          + " parameters", shape[0], shape[1], shape[2], residual ? " + bicubic skip" : "",
-          scale, loss, t.parameters().stream().mapToInt(p -> p.length).sum());
+      Network net = model.equals("fsrcnn")
+          ? Network.fsrcnn(shape[0], shape[1], shape[2], scale, new Random(seed))
+          : Network.espcn(shape[0], shape[1], scale, activation, new Random(seed));
+      t = new NetworkTrainer(net, scale, patch, batch, rate, loss, 4, skip, augment);
+      what = String.format(Locale.ROOT, "%s%s x%d, %s loss, %d parameters, %d multiply-adds"
+          + " per input pixel", model.equals("fsrcnn")
+          ? String.format(Locale.ROOT, "FSRCNN(d=%d, s=%d, m=%d)", shape[0], shape[1], shape[2])
+          : String.format(Locale.ROOT, "ESPCN-style(C=%d, M=%d, %s)", shape[0], shape[1],
+          activation), skip != null ? " + " + skipName + " skip" : "",
+          scale, loss, t.parameters().stream().mapToInt(p -> p.length).sum(),
+          ((NetworkTrainer) t).inference().macsPerPixel());
       if (resume && checkpoint == null && Files.exists(out)) {
         copyInto(t, ModelFiles.loadNetwork(out).layers().stream().map(NetworkLayer::params)
             .toList(), out);
@@ -222,13 +261,17 @@ final class TrainCommand extends BaseCommand {
     double spentMinutes = 0;
     if (checkpoint != null) {
       Map<String, Object> st = checkpoint.state();
-      if (!model.equals(st.get("model")) || (network && !fsrcnnShape.equals(st.get("fsrcnn")))
-          || (network && !Boolean.valueOf(residual).equals(st.get("residual")))
+      Object savedSkip = st.containsKey("skip") ? st.get("skip")
+          : Boolean.TRUE.equals(st.get("residual")) ? "bicubic" : "none";
+      if (!model.equals(st.get("model")) || (network && !shapeOption().equals(st.get(model)))
+          || (network && !skipName.equals(savedSkip))
+          || (model.equals("espcn") && !activation.equals(st.get("activation")))
           || scale != ((Number) st.get("scale")).intValue()) {
         throw new InvalidInputException(TrainingCheckpoint.jsonFor(out), "the checkpoint is of"
-            + " model " + st.get("model") + (st.containsKey("fsrcnn") ? " " + st.get("fsrcnn")
-            : "") + " x" + st.get("scale") + "; this run asks for " + model
-            + (network ? " " + fsrcnnShape : "") + " x" + scale);
+            + " model " + st.get("model") + (st.containsKey(model) ? " " + st.get(model) : "")
+            + (network ? ", skip " + savedSkip : "") + " x" + st.get("scale")
+            + "; this run asks for " + model + (network ? " " + shapeOption() + ", skip "
+            + skipName : "") + " x" + scale);
       }
       copyInto(t, checkpoint.parameters(), TrainingCheckpoint.jsonFor(out));
       for (int i = 0; i < t.optimizers().size(); i++) {
@@ -325,6 +368,31 @@ final class TrainCommand extends BaseCommand {
     return minutes > 0 && (System.nanoTime() - start) / 60e9 >= minutes;
   }
 
+  /** The shape option of the network being trained, as given. */
+  private String shapeOption() {
+    return model.equals("fsrcnn") ? fsrcnnShape : espcnShape;
+  }
+
+  /** The architecture as the model file's manifest names it. */
+  private String architecture() {
+    return model.equals("fsrcnn") ? "fsrcnn " + fsrcnnShape
+        : "espcn " + espcnShape + " " + activation;
+  }
+
+  private int[] espcnShape() {
+    String[] parts = espcnShape.split(",");
+    try {
+      int[] v = {Integer.parseInt(parts[0].trim()), Integer.parseInt(parts[1].trim())};
+      if (parts.length == 2 && v[0] >= 1 && v[0] <= 256 && v[1] >= 0 && v[1] <= 32) {
+        return v;
+      }
+    } catch (RuntimeException e) {
+      // reported below
+    }
+    throw usage("--espcn must be C,M (e.g. 16,2: 1..256 channels, 0..32 middle layers), got "
+        + espcnShape);
+  }
+
   private int[] fsrcnnShape() {
     String[] parts = fsrcnnShape.split(",");
     try {
@@ -363,10 +431,13 @@ final class TrainCommand extends BaseCommand {
   private Map<String, Object> info(int epoch, double gain, long patches, double elapsed) {
     Map<String, Object> info = new LinkedHashMap<>();
     info.put("model", model);
-    if (model.equals("fsrcnn")) {
-      info.put("fsrcnn", fsrcnnShape);
+    if (!model.equals("single")) {
+      info.put(model, shapeOption());
+      if (model.equals("espcn")) {
+        info.put("activation", activation);
+      }
       info.put("loss", Loss.parse(lossName).toString());
-      info.put("residual", residual);
+      info.put("skip", skipName);
       info.put("augment", augment);
     }
     info.put("scale", scale);
@@ -385,7 +456,7 @@ final class TrainCommand extends BaseCommand {
       double elapsed) throws java.io.IOException {
     Map<String, Object> info = info(epoch, gain, patches, elapsed);
     if (t instanceof NetworkTrainer n) {
-      ModelFiles.save(out, n.inference(), "fsrcnn " + fsrcnnShape, info);
+      ModelFiles.save(out, n.inference(), architecture(), info);
     } else {
       SingleLayerTrainer single = (SingleLayerTrainer) t;
       KernelFiles.save(out, single.spec(), single.weights(), BorderMode.REPLICATE, info);

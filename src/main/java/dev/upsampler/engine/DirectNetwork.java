@@ -15,7 +15,8 @@ import java.util.List;
  * {@code s*m + phi} (before the crop) is {@code sum over c, t of W[c][phi + s*t] * x[c][m - t]},
  * a convolution of the input with a sub-kernel per phase. So all {@code out x sH x sW} phases run
  * as the rows of one {@link RowKernel#conv} over the shared taps (zero weights where a phase has
- * fewer), and are interleaved into the output as the tile is copied out.
+ * fewer), and are interleaved into the output as the tile is copied out. A network ending in
+ * depth to space is read the same way: its last convolution's output channels are the phases.
  */
 final class DirectNetwork {
   private final List<Step> steps;
@@ -25,8 +26,8 @@ final class DirectNetwork {
   private final int maxChannels;
   private final RowKernel kernel;
 
-  /** A convolution and the PReLU folded into it (or null). */
-  private record Step(NetworkLayer.Conv2d conv, NetworkLayer.PRelu prelu) {}
+  /** A convolution and the activation folded into it: PReLU slopes (ReLU: zeros), or null. */
+  private record Step(NetworkLayer.Conv2d conv, float[] slopes) {}
 
   private DirectNetwork(List<Step> steps, NetworkLayer.ConvTranspose2d last, RowKernel kernel) {
     this.steps = steps;
@@ -43,8 +44,9 @@ final class DirectNetwork {
   }
 
   /**
-   * The direct form of {@code layers}, or null where it does not apply: a PReLU that does not
-   * follow a convolution, or a transposed convolution with dilation.
+   * The direct form of {@code layers}, or null where it does not apply: an activation that does
+   * not follow a convolution, a transposed convolution with dilation, depth to space that does
+   * not follow a convolution.
    */
   static DirectNetwork of(List<NetworkLayer> layers, RowKernel kernel) {
     List<Step> steps = new ArrayList<>();
@@ -52,16 +54,20 @@ final class DirectNetwork {
     for (int i = 0; i < layers.size(); i++) {
       NetworkLayer l = layers.get(i);
       if (l instanceof NetworkLayer.Conv2d c) {
-        NetworkLayer.PRelu p = i + 1 < layers.size()
-            && layers.get(i + 1) instanceof NetworkLayer.PRelu pr ? pr : null;
-        if (p != null && p.slopes().length != c.out()) {
+        NetworkLayer next = i + 1 < layers.size() ? layers.get(i + 1) : null;
+        float[] slopes = next instanceof NetworkLayer.PRelu pr ? pr.slopes()
+            : next instanceof NetworkLayer.LeakyRelu r ? r.slopes() : null;
+        if (slopes != null && slopes.length != c.out()) {
           return null;
         }
-        steps.add(new Step(c, p));
-        i += p == null ? 0 : 1;
+        steps.add(new Step(c, slopes));
+        i += slopes == null ? 0 : 1;
       } else if (l instanceof NetworkLayer.ConvTranspose2d t && i == layers.size() - 1
           && t.spec().dilation().h() == 1 && t.spec().dilation().w() == 1) {
         last = t;
+      } else if (l instanceof NetworkLayer.DepthToSpace && i == layers.size() - 1
+          && !steps.isEmpty()) {
+        continue; // its input planes are the phases the caller interleaves
       } else {
         return null;
       }
@@ -155,7 +161,8 @@ final class DirectNetwork {
   /**
    * Runs the layers on the planes {@link #input} returned, filled; returns the output planes: for
    * a network ending in a transposed convolution, one plane per (output channel, phase y, phase
-   * x), read with {@link #outputValue}; otherwise the last activation, interior at {@code at}.
+   * x), read with {@link #outputValue}; otherwise the last activation, interior at {@code at}
+   * (for depth to space: its input channels, the phases).
    */
   float[] run(Workspace ws, int inChannels) {
     Workspace g = ws;
@@ -187,7 +194,7 @@ final class DirectNetwork {
       System.arraycopy(p, NetworkLayer.Conv2d.weightCount(c.in(), c.out(), c.k()), ws.bias, 0,
           c.out());
       kernel.conv(ws.weights, c.out(), cur, first, ws.taps, taps, ws.bias,
-          s.prelu() == null ? null : s.prelu().slopes(), next, first, plane, len);
+          s.slopes(), next, first, plane, len);
       clearBorder(next, c.out(), g);
       float[] swap = cur;
       cur = next;

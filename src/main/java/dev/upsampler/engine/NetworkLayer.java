@@ -3,13 +3,14 @@ package dev.upsampler.engine;
 import java.util.Objects;
 
 /**
- * One layer of a {@link SequentialNetwork}: a same-padded convolution, a PReLU or a transposed
- * convolution. Parameters are one flat array per layer (weights, then bias), the layout PyTorch
+ * One layer of a {@link SequentialNetwork}: a same-padded convolution, an activation (PReLU,
+ * ReLU, LeakyReLU), or an upscaling layer that ends the network (a transposed convolution or a
+ * depth-to-space rearrangement). Parameters are one flat array per layer (weights, then bias), the layout PyTorch
  * uses; the arrays are shared, not copied, so a network being trained runs with its current
  * weights. {@code forward} works on one image stored channel after channel.
  */
-public sealed interface NetworkLayer
-    permits NetworkLayer.Conv2d, NetworkLayer.PRelu, NetworkLayer.ConvTranspose2d {
+public sealed interface NetworkLayer permits NetworkLayer.Conv2d, NetworkLayer.PRelu,
+    NetworkLayer.LeakyRelu, NetworkLayer.ConvTranspose2d, NetworkLayer.DepthToSpace {
 
   int inChannels();
 
@@ -127,6 +128,126 @@ public sealed interface NetworkLayer
         for (int i = c * n, end = i + n; i < end; i++) {
           float v = x[i];
           y[i] = v > 0 ? v : a * v;
+        }
+      }
+    }
+  }
+
+  /**
+   * ReLU ({@code alpha} 0) or LeakyReLU: {@code y = x > 0 ? x : alpha * x} on {@code channels}
+   * channels; in place allowed. A PReLU whose slopes are fixed, which is how the direct form
+   * folds it into the convolution before it.
+   */
+  record LeakyRelu(int channels, float alpha) implements NetworkLayer {
+    public LeakyRelu {
+      if (channels < 1 || !Float.isFinite(alpha)) {
+        throw new SpecException("a ReLU needs channels >= 1 and a finite slope, got " + channels
+            + " channels, slope " + alpha);
+      }
+    }
+
+    /** The slope as one value per channel (the form the direct convolution's store takes). */
+    public float[] slopes() {
+      float[] a = new float[channels];
+      java.util.Arrays.fill(a, alpha);
+      return a;
+    }
+
+    @Override
+    public float[] params() {
+      return new float[0];
+    }
+
+    @Override
+    public int inChannels() {
+      return channels;
+    }
+
+    @Override
+    public int outChannels() {
+      return channels;
+    }
+
+    @Override
+    public int[] outputSize(int h, int w) {
+      return new int[] {h, w};
+    }
+
+    @Override
+    public long scratch(int h, int w) {
+      return 0;
+    }
+
+    @Override
+    public void forward(float[] x, int h, int w, float[] y, Workspace ws) {
+      for (int i = 0, end = channels * h * w; i < end; i++) {
+        float v = x[i];
+        y[i] = v > 0 ? v : alpha * v;
+      }
+    }
+  }
+
+  /**
+   * Depth to space (pixel shuffle) by {@code block}: {@code out * block^2} channels of {@code h x
+   * w} become {@code out} channels of {@code block*h x block*w}. Output pixel {@code (c, block*y
+   * + i, block*x + j)} is input channel {@link #source}: {@code (c * block + i) * block + j} in
+   * CRD order (PyTorch's PixelShuffle, ONNX DepthToSpace mode CRD), {@code (i * block + j) * out
+   * + c} in DCR order (ONNX's default, TensorFlow's depth_to_space). With one output channel the
+   * two orders are the same.
+   */
+  record DepthToSpace(int out, int block, boolean dcr) implements NetworkLayer {
+    public DepthToSpace {
+      if (out < 1 || block < 1) {
+        throw new SpecException("depth to space needs channels >= 1 and a block >= 1, got "
+            + out + " channels, block " + block);
+      }
+    }
+
+    /** The input channel that output channel {@code c} takes at phase ({@code i}, {@code j}). */
+    public int source(int c, int i, int j) {
+      return dcr ? (i * block + j) * out + c : (c * block + i) * block + j;
+    }
+
+    @Override
+    public float[] params() {
+      return new float[0];
+    }
+
+    @Override
+    public int inChannels() {
+      return out * block * block;
+    }
+
+    @Override
+    public int outChannels() {
+      return out;
+    }
+
+    @Override
+    public int[] outputSize(int h, int w) {
+      return new int[] {h * block, w * block};
+    }
+
+    @Override
+    public long scratch(int h, int w) {
+      return 0;
+    }
+
+    @Override
+    public void forward(float[] x, int h, int w, float[] y, Workspace ws) {
+      int plane = h * w;
+      int ow = w * block;
+      for (int c = 0; c < out; c++) {
+        for (int i = 0; i < block; i++) {
+          for (int j = 0; j < block; j++) {
+            int src = source(c, i, j) * plane;
+            for (int yy = 0; yy < h; yy++) {
+              int dst = (c * h * block + yy * block + i) * ow + j;
+              for (int xx = 0; xx < w; xx++) {
+                y[dst + xx * block] = x[src + yy * w + xx];
+              }
+            }
+          }
         }
       }
     }

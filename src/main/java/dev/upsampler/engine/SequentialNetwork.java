@@ -2,11 +2,11 @@ package dev.upsampler.engine;
 
 import java.util.ArrayDeque;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * Layers applied in sequence (FSRCNN: convolutions and PReLUs at the input's size, then one
- * transposed convolution that upscales), run on whole frames in tiles. Each output tile is
+ * transposed convolution that upscales; ESPCN: convolutions to {@code scale^2} channels, then
+ * depth to space), run on whole frames in tiles. Each output tile is
  * computed from the input rows and columns it depends on plus the convolutions' reach, cut out
  * of the frame; the zero padding a convolution applies at a cut edge corrupts at most its reach,
  * which the tile discards, so tiles join seamlessly and equal the whole frame computed at once.
@@ -24,7 +24,11 @@ public final class SequentialNetwork {
   /** Rows a tile's input must extend beyond what the transposed convolution reads. */
   private final int reach;
   private final NetworkLayer.ConvTranspose2d last;
+  /** The depth-to-space layer ending the network (or null); never with {@code last}. */
+  private final NetworkLayer.DepthToSpace shuffle;
   private final int tile;
+  /** The output clamped to [clip[0], clip[1]] after the skip connection (or null). */
+  private final float[] clip;
   /** Global residual: this interpolation of the input is added to the output (or null). */
   private final Interpolation skip;
   private final ConvTranspose skipLayer;
@@ -38,17 +42,17 @@ public final class SequentialNetwork {
     final NetworkLayer.Workspace layers = new NetworkLayer.Workspace();
     final DirectNetwork.Workspace direct = new DirectNetwork.Workspace(layers.plans());
   }
-  private final ConcurrentLinkedQueue<Tensor> skipBuffers = new ConcurrentLinkedQueue<>();
 
   public SequentialNetwork(List<NetworkLayer> layers) {
     this(layers, DEFAULT_TILE);
   }
 
   SequentialNetwork(List<NetworkLayer> layers, int tile) {
-    this(layers, tile, null);
+    this(layers, tile, null, null);
   }
 
-  private SequentialNetwork(List<NetworkLayer> layers, int tile, Interpolation skip) {
+  private SequentialNetwork(List<NetworkLayer> layers, int tile, Interpolation skip,
+      float[] clip) {
     if (layers.isEmpty()) {
       throw new SpecException("a network needs at least one layer");
     }
@@ -61,9 +65,10 @@ public final class SequentialNetwork {
         throw new SpecException("layer " + i + " takes " + l.inChannels() + " channels but layer "
             + (i - 1) + " gives " + this.layers.get(i - 1).outChannels());
       }
-      if (l instanceof NetworkLayer.ConvTranspose2d && i != this.layers.size() - 1) {
-        throw new SpecException("a transposed convolution must be the last layer (layer " + i
-            + " of " + this.layers.size() + ")");
+      if ((l instanceof NetworkLayer.ConvTranspose2d || l instanceof NetworkLayer.DepthToSpace)
+          && i != this.layers.size() - 1) {
+        throw new SpecException("a transposed convolution or depth to space must be the last"
+            + " layer (layer " + i + " of " + this.layers.size() + ")");
       }
       if (l instanceof NetworkLayer.Conv2d c) {
         r += c.k() / 2;
@@ -71,16 +76,21 @@ public final class SequentialNetwork {
     }
     this.reach = r;
     this.direct = DirectNetwork.of(this.layers, VectorSupport.kernel());
-    this.last = this.layers.get(this.layers.size() - 1) instanceof NetworkLayer.ConvTranspose2d t
-        ? t : null;
+    NetworkLayer end = this.layers.get(this.layers.size() - 1);
+    this.last = end instanceof NetworkLayer.ConvTranspose2d t ? t : null;
+    this.shuffle = end instanceof NetworkLayer.DepthToSpace d ? d : null;
     this.skip = skip;
+    if (clip != null && !(clip.length == 2 && clip[0] <= clip[1])) {
+      throw new SpecException("a clip needs min <= max, got " + java.util.Arrays.toString(clip));
+    }
+    this.clip = clip;
     if (skip != null) {
-      if (last == null || inChannels() != 1 || outChannels() != 1) {
+      if ((last == null && shuffle == null) || inChannels() != 1 || outChannels() != 1) {
         throw new SpecException("a " + skip.name().toLowerCase(java.util.Locale.ROOT)
-            + " skip connection needs a 1-channel network ending in a transposed convolution");
+            + " skip connection needs a 1-channel network ending in a transposed convolution or"
+            + " depth to space");
       }
-      Size2 stride = last.spec().stride();
-      this.skipLayer = skip.layer(1, stride.h(), stride.w());
+      this.skipLayer = skip.layer(1, stride(0), stride(1));
       int[] net = outputSize(30, 30);
       ConvTransposePlan p = skipLayer.spec().plan(30, 30);
       if (net[0] != p.outH() || net[1] != p.outW()) {
@@ -98,7 +108,28 @@ public final class SequentialNetwork {
    * what interpolation misses (VDSR's residual learning).
    */
   public SequentialNetwork withSkip(Interpolation kind) {
-    return new SequentialNetwork(layers, tile, kind);
+    return new SequentialNetwork(layers, tile, kind, clip);
+  }
+
+  /**
+   * The same network with its output (after the skip connection) clamped to [{@code min}, {@code
+   * max}] (on the network's [0, 1] scale): a {@code clamp} at the end of a PyTorch model.
+   */
+  public SequentialNetwork withClip(float min, float max) {
+    return new SequentialNetwork(layers, tile, skip, new float[] {min, max});
+  }
+
+  /** The output clamp {min, max}, or null. */
+  public float[] clip() {
+    return clip == null ? null : clip.clone();
+  }
+
+  /** The upscaling factor along {@code axis} (0 rows, 1 columns) of the layer ending the net. */
+  private int stride(int axis) {
+    if (last != null) {
+      return last.spec().stride().get(axis);
+    }
+    return shuffle != null ? shuffle.block() : 1;
   }
 
   /** The skip connection's interpolation, or null. */
@@ -158,10 +189,13 @@ public final class SequentialNetwork {
       NetworkLayer l = layers.get(i);
       int oh = ch;
       int ow = cw;
-      if (l instanceof NetworkLayer.ConvTranspose2d t) { // the only layer that resizes
+      if (l instanceof NetworkLayer.ConvTranspose2d t) { // the plan is cached per thread
         ConvTransposePlan p = ws.plan(t.spec(), ch, cw);
         oh = p.outH();
         ow = p.outW();
+      } else if (l instanceof NetworkLayer.DepthToSpace d) {
+        oh = ch * d.block();
+        ow = cw * d.block();
       }
       float[] next = ws.activation(i % 2, l.outChannels() * oh * ow);
       l.forward(cur, ch, cw, next, ws);
@@ -187,12 +221,15 @@ public final class SequentialNetwork {
     // Tiles of equal size (no thin last tile): fewer halos to recompute, balanced threads.
     int tileH = evenSplit(in.h(), tile);
     int tileW = evenSplit(in.w(), tile);
-    int stepY = last == null ? tileH : tileH * last.spec().stride().h();
-    int stepX = last == null ? tileW : tileW * last.spec().stride().w();
+    int stepY = tileH * stride(0);
+    int stepX = tileW * stride(1);
     int rows = (o[0] + stepY - 1) / stepY;
     int cols = (o[1] + stepX - 1) / stepX;
     int tiles = rows * cols;
     long work = macsPerPixel() * tileH * tileW;
+    if (skipLayer != null) {
+      skipLayer.apply(in, out, par); // the tiles add the layers' output to it
+    }
     par.forEach(in.n() * tiles, work, t -> {
       Scratch ws;
       synchronized (scratch) {
@@ -213,21 +250,22 @@ public final class SequentialNetwork {
         }
       }
     });
-    if (skipLayer != null) {
-      Tensor interpolated = skipBuffer(out);
-      try {
-        skipLayer.apply(in, interpolated, par);
-        for (int b = 0; b < out.n(); b++) {
-          for (int y = 0; y < o[0]; y++) {
-            for (int x = 0; x < o[1]; x++) {
-              out.set(b, 0, y, x, out.get(b, 0, y, x) + interpolated.get(b, 0, y, x));
-            }
-          }
-        }
-      } finally {
-        skipBuffers.add(interpolated);
-      }
+  }
+
+  /**
+   * How a tile's values reach the output: added to the skip connection's upscaling already
+   * there (or stored), then clamped by the clip; {@code range} scales from the network's [0, 1].
+   */
+  private record Store(boolean add, float min, float max, float range) {
+    float apply(float old, float v) {
+      float r = add ? old + v * range : v * range;
+      return Math.min(max, Math.max(min, r));
     }
+  }
+
+  private Store store(float range) {
+    return new Store(skipLayer != null, clip == null ? Float.NEGATIVE_INFINITY : clip[0] * range,
+        clip == null ? Float.POSITIVE_INFINITY : clip[1] * range, range);
   }
 
   /** The length of {@code ceil(n / most)} equal parts of {@code n} (the last may be shorter). */
@@ -236,14 +274,6 @@ public final class SequentialNetwork {
     return (n + parts - 1) / parts;
   }
 
-  /** A frame-sized buffer for the skip connection, reused while frame sizes repeat. */
-  private Tensor skipBuffer(Tensor out) {
-    Tensor t = skipBuffers.poll();
-    if (t == null || t.n() != out.n() || t.h() != out.h() || t.w() != out.w()) {
-      t = Tensor.zeros(out.n(), 1, out.h(), out.w());
-    }
-    return t;
-  }
 
   /** Output rows [oy0, oy1) and columns [ox0, ox1) of image {@code b}. */
   private void runTile(Tensor in, Tensor out, int b, int oy0, int oy1, int ox0, int ox1,
@@ -277,12 +307,16 @@ public final class SequentialNetwork {
       ConvTransposePlan sub = ws.plan(last.spec(), h, w);
       subH = sub.outH();
       subW = sub.outW();
+    } else if (shuffle != null) {
+      subH = h * shuffle.block();
+      subW = w * shuffle.block();
     }
+    Store st = store(range);
     for (int c = 0; c < outChannels(); c++) {
       for (int oy = oy0; oy < oy1; oy++) {
         int row = (c * subH + oy - offY) * subW - offX;
         for (int ox = ox0; ox < ox1; ox++) {
-          out.set(b, c, oy, ox, y[row + ox] * range);
+          out.set(b, c, oy, ox, st.apply(out.get(b, c, oy, ox), y[row + ox]));
         }
       }
     }
@@ -305,12 +339,29 @@ public final class SequentialNetwork {
       }
     }
     float[] z = direct.run(ws, inC);
+    Store st = store(range);
+    float[] o = out.data();
     for (int c = 0; c < outChannels(); c++) {
       for (int oy = oy0; oy < oy1; oy++) {
+        int row = out.offset() + b * out.strideN() + c * out.strideC() + oy * out.strideH();
+        if (shuffle != null) { // phase by phase: a strided copy of one LR row each
+          int ly = oy - offY;
+          int by = shuffle.block();
+          int my = Math.floorDiv(ly, by);
+          for (int j = 0; j < by; j++) {
+            int k0 = Math.floorMod(j - (ox0 - offX), by);
+            int src = shuffle.source(c, ly - my * by, j) * plane
+                + ws.at(my, Math.floorDiv(ox0 - offX + k0, by));
+            for (int ox = ox0 + k0; ox < ox1; ox += by, src++) {
+              o[row + ox] = st.apply(o[row + ox], z[src]);
+            }
+          }
+          continue;
+        }
         for (int ox = ox0; ox < ox1; ox++) {
           float v = last == null ? z[c * plane + ws.at(oy - offY, ox - offX)]
               : direct.outputValue(ws, z, c, oy - offY, ox - offX);
-          out.set(b, c, oy, ox, v * range);
+          o[row + ox] = st.apply(o[row + ox], v);
         }
       }
     }
@@ -319,7 +370,7 @@ public final class SequentialNetwork {
   /** The first input row (axis 0) or column that output {@code o0} onwards depends on. */
   private int inputFrom(int axis, int o0, int n, NetworkLayer.Workspace ws) {
     if (last == null) {
-      return Math.max(0, o0 - reach);
+      return Math.max(0, Math.floorDiv(o0, stride(axis)) - reach);
     }
     ConvTransposeSpec s = last.spec();
     int ext = (s.kernel().get(axis) - 1) * s.dilation().get(axis);
@@ -330,7 +381,7 @@ public final class SequentialNetwork {
   /** One past the last input row (axis 0) or column that outputs before {@code o1} need. */
   private int inputTo(int axis, int o1, int n, NetworkLayer.Workspace ws) {
     if (last == null) {
-      return Math.min(n, o1 + reach);
+      return Math.min(n, Math.floorDiv(o1 - 1, stride(axis)) + 1 + reach);
     }
     int hi = Math.floorDiv(o1 - 1 + cropBegin(axis, n, ws), last.spec().stride().get(axis));
     return Math.min(n, hi + 1 + reach);
@@ -344,7 +395,7 @@ public final class SequentialNetwork {
   /** Where a sub-image's output starts in the frame's output along {@code axis}. */
   private int offset(int axis, int start, int subLength, int n, NetworkLayer.Workspace ws) {
     if (last == null) {
-      return start;
+      return start * stride(axis);
     }
     int subBegin = cropBegin(axis, subLength, ws);
     return start * last.spec().stride().get(axis) + cropBegin(axis, n, ws) - subBegin;

@@ -51,18 +51,23 @@ import java.util.zip.ZipOutputStream;
  * [channels]}, ConvTranspose2d weights {@code [in, out, k, k]} with PyTorch's {@code padding} /
  * {@code output_padding}, ONNX {@code pads}, or TensorFlow's {@code "same"} / {@code "valid"}
  * (whose crop differs from PyTorch's by a pixel: kept exactly, see SEMANTICS.md). The network
- * takes luma in [0, 1]. The optional {@code skip} adds that interpolation of the input to the
- * output (a global residual connection; {@code train --residual}). Loading checks everything (version, keys, layer types, shapes against
+ * takes luma in [0, 1]. Activations {@code relu} and {@code leaky_relu} ({@code "alpha"}) take
+ * the channels of the layer before; {@code depth_to_space} ({@code "out"} channels, {@code
+ * "block"}, {@code "order"} {@code "crd"} as PyTorch's PixelShuffle or {@code "dcr"}) ends a
+ * network as a transposed convolution can. The optional {@code skip} adds that interpolation of
+ * the input to the output (a global residual connection; {@code train --skip}), and the
+ * optional {@code "clip": [min, max]} clamps the output after it. Loading checks everything (version, keys, layer types, shapes against
  * the declared sizes, NaN/Inf, the chain of channels, the scale) and names the file and the
  * cause when a check fails.
  */
 public final class ModelFiles {
   public static final String FORMAT = "upsampler-model/1";
   private static final Set<String> KEYS =
-      Set.of("format", "scale", "input", "weights", "layers", "skip", "trained",
+      Set.of("format", "scale", "input", "weights", "layers", "skip", "clip", "trained",
           "architecture");
   private static final Set<String> LAYER_KEYS = Set.of("type", "in", "out", "kernel",
-      "channels", "stride", "padding", "output_padding", "pads", "weight", "bias");
+      "channels", "stride", "padding", "output_padding", "pads", "weight", "bias", "alpha",
+      "block", "order");
 
   private ModelFiles() {}
 
@@ -99,7 +104,8 @@ public final class ModelFiles {
         throw new InvalidInputException(manifest, "\"layers\" must be a non-empty list");
       }
       for (int i = 0; i < list.size(); i++) {
-        layers.add(layer(list.get(i), i, manifest, w));
+        int channels = i == 0 ? 1 : layers.get(i - 1).outChannels();
+        layers.add(layer(list.get(i), i, channels, manifest, w));
       }
     }
     SequentialNetwork net;
@@ -107,6 +113,13 @@ public final class ModelFiles {
       net = new SequentialNetwork(layers);
       if (root.has("skip")) {
         net = net.withSkip(Interpolation.parse(text(root, "skip", manifest)));
+      }
+      if (root.has("clip")) {
+        JsonNode c = root.get("clip");
+        if (!c.isArray() || c.size() != 2 || !c.get(0).isNumber() || !c.get(1).isNumber()) {
+          throw new InvalidInputException(manifest, "\"clip\" must be [min, max], got " + c);
+        }
+        net = net.withClip(c.get(0).floatValue(), c.get(1).floatValue());
       }
     } catch (SpecException e) {
       throw new InvalidInputException(manifest, e.getMessage());
@@ -122,7 +135,8 @@ public final class ModelFiles {
     return net;
   }
 
-  private static NetworkLayer layer(JsonNode l, int i, Path manifest, Weights w)
+  /** Layer {@code i}, which takes {@code channels} channels (what the layer before gives). */
+  private static NetworkLayer layer(JsonNode l, int i, int channels, Path manifest, Weights w)
       throws IOException {
     String where = "layer " + i;
     if (!l.isObject()) {
@@ -168,9 +182,30 @@ public final class ModelFiles {
           }
           return new NetworkLayer.ConvTranspose2d(spec, p);
         }
+        case "relu":
+          return new NetworkLayer.LeakyRelu(channels, 0f);
+        case "leaky_relu": {
+          JsonNode a = l.get("alpha");
+          if (a == null || !a.isNumber()) {
+            throw new InvalidInputException(manifest, where + ": \"alpha\" must be a number,"
+                + " got " + a);
+          }
+          return new NetworkLayer.LeakyRelu(channels, a.floatValue());
+        }
+        case "depth_to_space": {
+          int out = integer(l, "out", manifest, where);
+          int block = integer(l, "block", manifest, where);
+          String order = l.has("order") ? text(l, "order", manifest) : "crd";
+          if (!order.equals("crd") && !order.equals("dcr")) {
+            throw new InvalidInputException(manifest, where + ": \"order\" must be \"crd\""
+                + " (PyTorch's PixelShuffle) or \"dcr\", got \"" + order + "\"");
+          }
+          return new NetworkLayer.DepthToSpace(out, block, order.equals("dcr"));
+        }
         default:
           throw new InvalidInputException(manifest, where + ": unknown layer type '" + type
-              + "'; expected conv2d, prelu or conv_transpose2d");
+              + "'; expected conv2d, prelu, relu, leaky_relu, conv_transpose2d or"
+              + " depth_to_space");
       }
     } catch (SpecException | ShapeException e) {
       throw new InvalidInputException(manifest, where + " (" + type + "): " + e.getMessage());
@@ -207,6 +242,16 @@ public final class ModelFiles {
         d.put("channels", p.slopes().length);
         arrays.put(i + ".weight", new NpyArray(p.slopes().clone(), new int[] {p.slopes().length}));
         d.put("weight", i + ".weight");
+      } else if (l instanceof NetworkLayer.LeakyRelu r) {
+        d.put("type", r.alpha() == 0f ? "relu" : "leaky_relu");
+        if (r.alpha() != 0f) {
+          d.put("alpha", r.alpha());
+        }
+      } else if (l instanceof NetworkLayer.DepthToSpace s) {
+        d.put("type", "depth_to_space");
+        d.put("out", s.out());
+        d.put("block", s.block());
+        d.put("order", s.dcr() ? "dcr" : "crd");
       } else if (l instanceof NetworkLayer.ConvTranspose2d t) {
         ConvTransposeSpec s = t.spec();
         if (s.kernel().h() != s.kernel().w()) {
@@ -250,6 +295,9 @@ public final class ModelFiles {
     root.put("layers", layers);
     if (net.skip() != null) {
       root.put("skip", net.skip().name().toLowerCase(java.util.Locale.ROOT));
+    }
+    if (net.clip() != null) {
+      root.put("clip", List.of(net.clip()[0], net.clip()[1]));
     }
     if (trained != null) {
       root.put("trained", trained);

@@ -20,8 +20,12 @@ public final class Conv2dLayer implements Layer {
   private float[] dcols = new float[0];
 
   public Conv2dLayer(int in, int out, int k, java.util.Random init) {
+    this(in, out, k, init, Math.sqrt(2.0 / (in * k * k))); // He initialisation, for (P)ReLU
+  }
+
+  /** Weights drawn with standard deviation {@code std} (small for a layer ending a residual). */
+  public Conv2dLayer(int in, int out, int k, java.util.Random init, double std) {
     float[] params = new float[NetworkLayer.Conv2d.weightCount(in, out, k) + out];
-    double std = Math.sqrt(2.0 / (in * k * k)); // He initialisation, for PReLU networks
     for (int i = 0; i < params.length - out; i++) {
       params[i] = (float) (init.nextGaussian() * std);
     }

@@ -52,6 +52,37 @@ public final class Network {
   }
 
   /**
+   * A plain ESPCN/ECBSR-style stack on one channel: a 3x3 convolution to {@code channels}, {@code
+   * mid} more 3x3 convolutions at that width, each followed by the activation ({@code prelu},
+   * {@code relu}), a last 3x3 convolution to {@code scale^2} channels and depth to space. Everything
+   * runs at the input's size, so it costs {@code 9 * (channels * (1 + mid * channels + scale^2))}
+   * multiply-adds per input pixel. The last layer starts near zero: with a skip connection the
+   * network starts as the interpolation it adds to.
+   */
+  public static Network espcn(int channels, int mid, int scale, String activation,
+      Random init) {
+    List<Layer> l = new java.util.ArrayList<>();
+    l.add(new Conv2dLayer(1, channels, 3, init));
+    l.add(activation(activation, channels));
+    for (int i = 0; i < mid; i++) {
+      l.add(new Conv2dLayer(channels, channels, 3, init));
+      l.add(activation(activation, channels));
+    }
+    l.add(new Conv2dLayer(channels, scale * scale, 3, init, 0.001));
+    l.add(new DepthToSpaceLayer(1, scale, false));
+    return new Network(l);
+  }
+
+  private static Layer activation(String kind, int channels) {
+    return switch (kind) {
+      case "prelu" -> new PReluLayer(channels, 0.25f);
+      case "relu" -> new ReluLayer(channels, 0f);
+      default -> throw new IllegalArgumentException("activation must be prelu or relu, got "
+          + kind);
+    };
+  }
+
+  /**
    * FSRCNN (Dong et al. 2016) on one channel: feature extraction 5x5 to {@code d}, shrinking
    * 1x1 to {@code s}, {@code m} mappings 3x3, expanding 1x1 to {@code d}, each followed by
    * PReLU, then a 9x9 transposed convolution with the scale as stride (PyTorch's padding 4 and

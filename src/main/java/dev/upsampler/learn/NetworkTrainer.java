@@ -23,7 +23,8 @@ import java.util.Random;
  * left out of the loss; edges on the photograph's own border are kept, so the network also
  * learns the frame's edges.
  *
- * <p>With {@code residual}, bicubic's upscaling of the patch is added to the network's output
+ * <p>With a {@code skip} interpolation (bicubic, or nearest as ECBSR's repeated input), its
+ * upscaling of the patch is added to the network's output
  * (a global skip connection): training starts at bicubic's quality and the layers learn only the
  * missing detail, which converges in a fraction of the steps plain FSRCNN needs.
  */
@@ -39,13 +40,14 @@ public final class NetworkTrainer implements Trainer {
   private final int batch;
   private final int margin;
   private final Loss loss;
-  /** The bicubic layer of the global residual connection, or null for plain FSRCNN. */
+  /** The interpolation of the global residual connection, or null for none. */
+  private final Interpolation skipKind;
   private final ConvTranspose skip;
   /** Patches under random flips and transposes. */
   private final boolean augment;
 
   public NetworkTrainer(Network network, int scale, int patch, int batch, float lr, Loss loss,
-      int margin, boolean residual, boolean augment) {
+      int margin, Interpolation skip, boolean augment) {
     if (patch < 2 * margin + 4 || batch < 1) {
       throw new IllegalArgumentException("patch must be >= " + (2 * margin + 4)
           + " and batch >= 1, got patch " + patch + ", batch " + batch);
@@ -57,7 +59,8 @@ public final class NetworkTrainer implements Trainer {
     this.margin = margin;
     this.loss = loss;
     this.augment = augment;
-    this.skip = residual ? Interpolation.BICUBIC.layer(1, scale, scale) : null;
+    this.skipKind = skip;
+    this.skip = skip != null ? skip.layer(1, scale, scale) : null;
     for (int i = 0; i < Math.min(SHARDS, batch); i++) {
       replicas.add(network.replica());
     }
@@ -87,10 +90,10 @@ public final class NetworkTrainer implements Trainer {
     return UpscaleKernel.network(name, inference());
   }
 
-  /** What serves the model: the layers, plus the bicubic skip connection if it has one. */
+  /** What serves the model: the layers, plus the skip connection if it has one. */
   public SequentialNetwork inference() {
     SequentialNetwork net = network.inference();
-    return skip != null ? net.withSkip(Interpolation.BICUBIC) : net;
+    return skipKind != null ? net.withSkip(skipKind) : net;
   }
 
   @Override
@@ -155,7 +158,7 @@ public final class NetworkTrainer implements Trainer {
     Tensor out = net.forward(x);
     float[] base = null;
     if (skip != null) {
-      // Bicubic of the patch (replicated edges: at cut edges it differs from the frame's only
+      // The skip's upscaling of the patch (replicated edges: at cut edges it differs from the frame's only
       // within the margin, which the loss leaves out).
       Tensor interpolated = Tensor.zeros(1, 1, out.h(), out.w());
       skip.apply(x, interpolated);

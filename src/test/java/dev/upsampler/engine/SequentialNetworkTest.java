@@ -54,6 +54,68 @@ class SequentialNetworkTest {
     }
   }
 
+  /**
+   * Networks ending in depth to space (both orders, 1-3 output channels, ReLU/LeakyReLU/PReLU,
+   * some with a nearest or bicubic skip and a clip) served in tiles by direct convolution equal
+   * the untiled layers plus the skip computed here.
+   */
+  @Test
+  void depthToSpaceNetworksTileSeamlessly() {
+    Random rnd = new Random(33);
+    try (Parallelism par = Parallelism.newPool(2)) {
+      for (int trial = 0; trial < 60; trial++) {
+        int scale = 2 + rnd.nextInt(3);
+        int out = rnd.nextInt(3) == 0 ? 1 + rnd.nextInt(3) : 1;
+        int c = 2 + rnd.nextInt(5);
+        List<NetworkLayer> layers = new ArrayList<>();
+        layers.add(new NetworkLayer.Conv2d(1, c, 3, random(rnd, c * 9 + c)));
+        layers.add(switch (rnd.nextInt(3)) {
+          case 0 -> new NetworkLayer.LeakyRelu(c, 0f);
+          case 1 -> new NetworkLayer.LeakyRelu(c, 0.1f);
+          default -> new NetworkLayer.PRelu(random(rnd, c));
+        });
+        int k = 1 + 2 * rnd.nextInt(3);
+        int phases = out * scale * scale;
+        layers.add(new NetworkLayer.Conv2d(c, phases, k, random(rnd, phases * c * k * k
+            + phases)));
+        layers.add(new NetworkLayer.DepthToSpace(out, scale, rnd.nextBoolean()));
+        int h = 1 + rnd.nextInt(30);
+        int w = 1 + rnd.nextInt(30);
+        int tile = 1 + rnd.nextInt(9);
+        SequentialNetwork tiled = new SequentialNetwork(layers, tile);
+        Interpolation skip = out == 1 && rnd.nextBoolean()
+            ? (rnd.nextBoolean() ? Interpolation.NEAREST : Interpolation.BICUBIC) : null;
+        boolean clip = rnd.nextBoolean();
+        SequentialNetwork served = skip != null ? tiled.withSkip(skip) : tiled;
+        served = clip ? served.withClip(0f, 0.8f) : served;
+        assertEquals(scale * h, served.outputSize(h, w)[0]);
+        Tensor x = Tensor.zeros(1, 1, h, w);
+        for (int i = 0; i < x.data().length; i++) {
+          x.data()[i] = rnd.nextFloat() * 255f;
+        }
+        Tensor y = Tensor.zeros(1, out, h * scale, w * scale);
+        served.apply(x, y, par, 255f);
+        float[] in = new float[h * w];
+        for (int i = 0; i < in.length; i++) {
+          in[i] = x.data()[i] / 255f;
+        }
+        float[] whole = tiled.forward(in, h, w, new NetworkLayer.Workspace());
+        Tensor base = Tensor.zeros(1, 1, h * scale, w * scale);
+        if (skip != null) {
+          skip.layer(1, scale, scale).apply(x, base);
+        }
+        String what = "trial " + trial + ": x" + scale + " out " + out + " " + layers.get(3)
+            + " " + h + "x" + w + " tile " + tile + " skip " + skip + " clip " + clip;
+        for (int i = 0; i < y.data().length; i++) {
+          float expected = whole[i] * 255f + (skip != null ? base.data()[i] : 0f);
+          expected = clip ? Math.min(0.8f * 255f, Math.max(0f, expected)) : expected;
+          assertEquals(expected, y.data()[i], 1e-3f + 1e-6f * Math.abs(expected),
+              what + " element " + i);
+        }
+      }
+    }
+  }
+
   @Test
   void refusesNetworksThatDoNotChain() {
     Random rnd = new Random(1);

@@ -46,9 +46,9 @@ class NetworkTrainerTest {
   void lossFallsAndASeedGivesOneResultOnAnyThreadCount() throws Exception {
     List<TrainingPair> train = pairs("small_astronaut.png", "small_chelsea.png");
     NetworkTrainer a = new NetworkTrainer(Network.fsrcnn(8, 4, 1, 2, new Random(3)), 2, 16, 6,
-        3e-3f, Loss.MSE, 2, false, true);
+        3e-3f, Loss.MSE, 2, null, true);
     NetworkTrainer b = new NetworkTrainer(Network.fsrcnn(8, 4, 1, 2, new Random(3)), 2, 16, 6,
-        3e-3f, Loss.MSE, 2, false, true);
+        3e-3f, Loss.MSE, 2, null, true);
     Random ra = new Random(9);
     Random rb = new Random(9);
     double first = 0;
@@ -121,7 +121,7 @@ class NetworkTrainerTest {
     try (Parallelism par = Parallelism.newPool(2)) {
       for (Loss loss : Loss.values()) {
         Network net = Network.fsrcnn(8, 4, 1, 2, new Random(1));
-        NetworkTrainer t = new NetworkTrainer(net, 2, 16, 4, 1e-3f, loss, 2, true, false);
+        NetworkTrainer t = new NetworkTrainer(net, 2, 16, 4, 1e-3f, loss, 2, dev.upsampler.engine.Interpolation.BICUBIC, false);
         double start = t.validationGain(val, par);
         // The last layer starts near zero: the output is bicubic's, within a hundredth of a dB.
         assertEquals(0, start, 0.05, loss + ": gain at the start");
