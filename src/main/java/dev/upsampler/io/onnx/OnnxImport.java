@@ -1,0 +1,835 @@
+package dev.upsampler.io.onnx;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.upsampler.engine.ConvTransposeSpec;
+import dev.upsampler.engine.Interpolation;
+import dev.upsampler.engine.NetworkLayer;
+import dev.upsampler.engine.Padding;
+import dev.upsampler.engine.SequentialNetwork;
+import dev.upsampler.engine.Size2;
+import dev.upsampler.engine.SpecException;
+import dev.upsampler.io.InvalidInputException;
+import dev.upsampler.io.onnx.OnnxTensors.Constant;
+import dev.upsampler.io.onnx.proto.OnnxModel.AttributeProto;
+import dev.upsampler.io.onnx.proto.OnnxModel.GraphProto;
+import dev.upsampler.io.onnx.proto.OnnxModel.ModelProto;
+import dev.upsampler.io.onnx.proto.OnnxModel.NodeProto;
+import dev.upsampler.io.onnx.proto.OnnxModel.OperatorSetIdProto;
+import dev.upsampler.io.onnx.proto.OnnxModel.TensorProto;
+import dev.upsampler.io.onnx.proto.OnnxModel.TensorShapeProto;
+import dev.upsampler.io.onnx.proto.OnnxModel.ValueInfoProto;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * An ONNX graph of a small super-resolution network as the engine's network. The graph is walked
+ * in order, each value tracked as what it is in the engine's terms: the input passed through
+ * layers so far ({@link Net}), the input upscaled by an interpolation ({@link Skip}), the input
+ * repeated along channels ({@link Repeated}, ECBSR's skip before the pixel shuffle), their sum, a
+ * clamp of the result, or a step of PyTorch's Reshape/Transpose pixel shuffle. Constants
+ * (initializers and Constant nodes) are weights, and a Mul, Div, Add or Sub by a constant is
+ * folded into the convolution before it. Whatever cannot be expressed exactly is refused with the
+ * operator and node.
+ */
+public final class OnnxImport {
+  /** Operators read here; anything else is refused by name. */
+  static final Set<String> SUPPORTED = Set.of("Conv", "ConvTranspose", "Relu", "LeakyRelu",
+      "PRelu", "Clip", "Add", "Sub", "Mul", "Div", "DepthToSpace", "Resize", "Identity",
+      "Dropout", "Constant", "ConstantOfShape", "Expand", "Tile", "Concat", "Reshape",
+      "Transpose");
+
+  private final Map<String, Constant> constants = new HashMap<>();
+  private final Map<String, Value> values = new HashMap<>();
+  private int opset;
+
+  /** What a graph value is, in the engine's terms. */
+  private sealed interface Value {}
+
+  /**
+   * The graph's input through {@code layers}; {@code inputScale} multiplies the input (folded
+   * into the first convolution); {@code scale} 1 until a layer upscales.
+   */
+  private record Net(List<NetworkLayer> layers, int channels, float inputScale, int scale)
+      implements Value {
+    Net with(NetworkLayer l, int newScale) {
+      List<NetworkLayer> next = new ArrayList<>(layers);
+      next.add(l);
+      return new Net(next, l.outChannels(), inputScale, newScale);
+    }
+  }
+
+  /** The graph's input upscaled by {@code kind}. */
+  private record Skip(Interpolation kind, int scale) implements Value {}
+
+  /** The graph's input repeated {@code copies} times along channels. */
+  private record Repeated(int copies) implements Value {}
+
+  /** An upscaled net plus a skip; {@code beforeShuffle}: a net plus Repeated, not upscaled yet. */
+  private record Sum(Net net, Skip skip, int copies) implements Value {}
+
+  /** The network's output clamped to [min, max]. */
+  private record Clipped(Value inner, float min, float max) implements Value {}
+
+  /** A Reshape or Transpose of {@code base}, on the way of a Reshape/Transpose pixel shuffle. */
+  private record Reshaped(Value base, long[] shape, int[] perm) implements Value {}
+
+  private OnnxImport() {}
+
+  /** Reads {@code file}; every refusal is an {@link InvalidInputException} naming the file. */
+  public static SequentialNetwork load(Path file) throws IOException {
+    ModelProto model;
+    try (InputStream in = Files.newInputStream(file)) {
+      model = ModelProto.parseFrom(in);
+    } catch (NoSuchFileException e) {
+      throw new InvalidInputException(file, "no such file");
+    } catch (InvalidProtocolBufferException e) {
+      throw new InvalidInputException(file, "not an ONNX model (the protobuf does not parse: "
+          + e.getMessage() + ")");
+    }
+    if (!model.hasGraph() || model.getGraph().getNodeCount() == 0) {
+      throw new InvalidInputException(file, "not an ONNX model (no graph with nodes)");
+    }
+    try {
+      return new OnnxImport().convert(model);
+    } catch (OnnxException | SpecException e) {
+      throw new InvalidInputException(file, e.getMessage());
+    }
+  }
+
+  private SequentialNetwork convert(ModelProto model) {
+    for (OperatorSetIdProto o : model.getOpsetImportList()) {
+      if (o.getDomain().isEmpty() || o.getDomain().equals("ai.onnx")) {
+        opset = (int) o.getVersion();
+      }
+    }
+    GraphProto g = model.getGraph();
+    for (TensorProto t : g.getInitializerList()) {
+      constants.put(t.getName(), OnnxTensors.decode(t, "initializer '" + t.getName() + "'"));
+    }
+    List<ValueInfoProto> inputs = g.getInputList().stream()
+        .filter(v -> !constants.containsKey(v.getName())).toList();
+    if (inputs.size() != 1 || g.getOutputCount() != 1) {
+      throw new OnnxException("the graph has " + inputs.size() + " input(s) and "
+          + g.getOutputCount() + " output(s); an upscaling network has one of each");
+    }
+    values.put(inputs.get(0).getName(), new Net(List.of(), inputChannels(inputs.get(0)), 1f,
+        1));
+    for (int i = 0; i < g.getNodeCount(); i++) {
+      NodeProto n = g.getNode(i);
+      String where = n.getOpType() + " node " + i + (n.getName().isEmpty() ? ""
+          : " '" + n.getName() + "'");
+      if (!n.getDomain().isEmpty() && !n.getDomain().equals("ai.onnx")) {
+        throw new OnnxException(where + ": operator domain '" + n.getDomain()
+            + "' is not ONNX's");
+      }
+      if (!SUPPORTED.contains(n.getOpType())) {
+        throw new OnnxException(where + ": operator " + n.getOpType() + " is not supported"
+            + " (supported: " + new java.util.TreeSet<>(SUPPORTED) + ")");
+      }
+      node(n, where);
+    }
+    String out = g.getOutput(0).getName();
+    Value v = values.get(out);
+    if (v == null) {
+      throw new OnnxException("the graph's output '" + out + "' is a constant or never"
+          + " computed");
+    }
+    return network(v);
+  }
+
+  private static int inputChannels(ValueInfoProto in) {
+    TensorShapeProto s = in.getType().getTensorType().getShape();
+    if (s.getDimCount() != 4) {
+      throw new OnnxException("input '" + in.getName() + "' has " + s.getDimCount()
+          + " dimensions; expected [N, C, H, W]");
+    }
+    TensorShapeProto.Dimension c = s.getDim(1);
+    TensorShapeProto.Dimension last = s.getDim(3);
+    long channels = c.hasDimValue() ? c.getDimValue() : -1;
+    if (channels != 1 && last.hasDimValue() && last.getDimValue() == 1) {
+      channels = 1; // NHWC with one channel (TensorFlow): the same values
+    }
+    if (channels != 1) {
+      throw new OnnxException("input '" + in.getName() + "' has " + (channels < 0 ? "a"
+          + " symbolic number of" : String.valueOf(channels)) + " channels; the engine serves"
+          + " 1-channel (luma) networks (RGB is upscaled channel by channel or on luma)");
+    }
+    return 1;
+  }
+
+  /** The engine's network for the graph's output value. */
+  private static SequentialNetwork network(Value v) {
+    float[] clip = null;
+    if (v instanceof Clipped c) {
+      clip = new float[] {c.min(), c.max()};
+      v = c.inner();
+    }
+    SequentialNetwork net;
+    if (v instanceof Net n) {
+      net = new SequentialNetwork(n.layers());
+    } else if (v instanceof Sum s && s.copies() == 0) {
+      net = new SequentialNetwork(s.net().layers()).withSkip(s.skip().kind());
+    } else if (v instanceof Reshaped r && r.perm() != null && r.base() instanceof Net n
+        && Arrays.equals(r.perm(), new int[] {0, 2, 3, 1}) && n.channels() == 1) {
+      net = new SequentialNetwork(n.layers()); // NHWC output of one channel: the same values
+    } else {
+      throw new OnnxException("the graph's output is " + describe(v) + ", not an upscaled"
+          + " network");
+    }
+    if (net.outChannels() != 1 || (v instanceof Net n && n.scale() == 1)) {
+      throw new OnnxException("the graph does not upscale one channel (its output: "
+          + net.outChannels() + " channels, x" + net.outputSize(30, 30)[0] / 30 + ")");
+    }
+    return clip == null ? net : net.withClip(clip[0], clip[1]);
+  }
+
+  private static String describe(Value v) {
+    if (v instanceof Net n) {
+      return n.scale() == 1 ? "a network that has not upscaled yet" : "a network";
+    } else if (v instanceof Skip) {
+      return "an interpolation of the input alone";
+    } else if (v instanceof Repeated) {
+      return "the input repeated along channels";
+    } else if (v instanceof Sum s) {
+      return s.copies() > 0 ? "a network plus the repeated input, not yet depth-to-space"
+          : "a network plus a skip connection";
+    } else if (v instanceof Clipped c) {
+      return "a clamp of " + describe(c.inner());
+    }
+    return "a Reshape/Transpose that is not a pixel shuffle";
+  }
+
+  private void node(NodeProto n, String where) {
+    switch (n.getOpType()) {
+      case "Constant" -> constants.put(n.getOutput(0), constantNode(n, where));
+      case "ConstantOfShape" -> constants.put(n.getOutput(0), constantOfShape(n, where));
+      case "Expand" -> expand(n, where);
+      case "Identity", "Dropout" -> alias(n, where);
+      case "Conv" -> conv(n, where);
+      case "ConvTranspose" -> convTranspose(n, where);
+      case "Relu" -> activation(n, where, new float[] {0f}, false);
+      case "LeakyRelu" -> activation(n, where, new float[] {attrFloat(n, "alpha", 0.01f)},
+          false);
+      case "PRelu" -> activation(n, where, constant(n, 1, where).floats(), true);
+      case "Clip" -> clip(n, where);
+      case "Add", "Sub" -> add(n, where, n.getOpType().equals("Sub"));
+      case "Mul", "Div" -> mul(n, where, n.getOpType().equals("Div"));
+      case "DepthToSpace" -> depthToSpace(n, where, (int) attrInt(n, "blocksize", 0),
+          attrString(n, "mode", "DCR").equals("DCR"));
+      case "Resize" -> resize(n, where);
+      case "Tile" -> tile(n, where);
+      case "Concat" -> concat(n, where);
+      case "Reshape" -> reshape(n, where);
+      case "Transpose" -> transpose(n, where);
+      default -> throw new OnnxException(where + ": operator " + n.getOpType()
+          + " is not supported");
+    }
+  }
+
+  // ---------------------------------------------------------------- layers
+
+  private void conv(NodeProto n, String where) {
+    Net x = net(n, 0, where, false);
+    Constant w = constant(n, 1, where);
+    requireFinite(w, where + " weights");
+    if (w.dims().length != 4 || w.dims()[2] != w.dims()[3] || w.dims()[2] % 2 == 0) {
+      throw new OnnxException(where + ": weights of shape " + Arrays.toString(w.dims())
+          + "; the engine runs square odd kernels [out, in, k, k]");
+    }
+    int out = (int) w.dims()[0];
+    int in = (int) w.dims()[1];
+    int k = (int) w.dims()[2];
+    if (attrInt(n, "group", 1) != 1) {
+      throw new OnnxException(where + ": group " + attrInt(n, "group", 1) + " (grouped or"
+          + " depthwise convolution) is not supported");
+    }
+    requireOnes(n, "strides", where);
+    requireOnes(n, "dilations", where);
+    String auto = attrString(n, "auto_pad", "NOTSET");
+    long[] pads = attrInts(n, "pads", new long[] {0, 0, 0, 0});
+    boolean same = auto.startsWith("SAME") || Arrays.stream(pads).allMatch(p -> p == k / 2);
+    if (!same) {
+      throw new OnnxException(where + ": pads " + Arrays.toString(pads) + (auto.equals(
+          "NOTSET") ? "" : " auto_pad " + auto) + "; the engine runs \"same\" convolutions"
+          + " (pads " + k / 2 + " on every side for a " + k + "x" + k + " kernel)");
+    }
+    if (in != x.channels()) {
+      throw new OnnxException(where + ": takes " + in + " channels, its input has "
+          + x.channels());
+    }
+    float[] p = new float[out * in * k * k + out];
+    System.arraycopy(w.floats(), 0, p, 0, out * in * k * k);
+    for (int i = 0; x.layers().isEmpty() && i < out * in * k * k; i++) {
+      p[i] *= x.inputScale(); // a Mul of the input, folded exactly (zero padding stays zero)
+    }
+    if (n.getInputCount() > 2 && !n.getInput(2).isEmpty()) {
+      Constant b = constant(n, 2, where);
+      requireFinite(b, where + " bias");
+      if (b.count() != out) {
+        throw new OnnxException(where + ": bias of " + b.count() + " values for " + out
+            + " output channels");
+      }
+      System.arraycopy(b.floats(), 0, p, out * in * k * k, out);
+    }
+    put(n, x.with(new NetworkLayer.Conv2d(in, out, k, p), 1), where);
+  }
+
+  private void convTranspose(NodeProto n, String where) {
+    Net x = net(n, 0, where, false);
+    Constant w = constant(n, 1, where);
+    requireFinite(w, where + " weights");
+    if (w.dims().length != 4 || w.dims()[2] != w.dims()[3]) {
+      throw new OnnxException(where + ": weights of shape " + Arrays.toString(w.dims())
+          + "; the engine runs square kernels [in, out, k, k]");
+    }
+    if (attrInt(n, "group", 1) != 1) {
+      throw new OnnxException(where + ": group " + attrInt(n, "group", 1) + " is not"
+          + " supported");
+    }
+    requireOnes(n, "dilations", where);
+    if (!attrString(n, "auto_pad", "NOTSET").equals("NOTSET") || has(n, "output_shape")) {
+      throw new OnnxException(where + ": auto_pad or output_shape is not supported; export"
+          + " with explicit pads");
+    }
+    int in = (int) w.dims()[0];
+    int out = (int) w.dims()[1];
+    int k = (int) w.dims()[2];
+    long[] strides = attrInts(n, "strides", new long[] {1, 1});
+    if (strides.length != 2 || strides[0] != strides[1] || strides[0] < 1) {
+      throw new OnnxException(where + ": strides " + Arrays.toString(strides) + "; the"
+          + " engine upscales both axes by the same whole factor");
+    }
+    int s = (int) strides[0];
+    long[] pads = attrInts(n, "pads", new long[] {0, 0, 0, 0});
+    long[] op = attrInts(n, "output_padding", new long[] {0, 0});
+    boolean bias = n.getInputCount() > 2 && !n.getInput(2).isEmpty();
+    ConvTransposeSpec spec = new ConvTransposeSpec(in, out, Size2.square(k), Size2.square(s),
+        Size2.square(1), 1, Padding.onnxPads((int) pads[0], (int) pads[1], (int) pads[2],
+        (int) pads[3], new Size2((int) op[0], (int) op[1])), bias);
+    if (in != x.channels()) {
+      throw new OnnxException(where + ": takes " + in + " channels, its input has "
+          + x.channels());
+    }
+    float[] p = new float[in * out * k * k + (bias ? out : 0)];
+    System.arraycopy(w.floats(), 0, p, 0, in * out * k * k);
+    for (int i = 0; x.layers().isEmpty() && i < in * out * k * k; i++) {
+      p[i] *= x.inputScale();
+    }
+    if (bias) {
+      Constant b = constant(n, 2, where);
+      requireFinite(b, where + " bias");
+      System.arraycopy(b.floats(), 0, p, in * out * k * k, out);
+    }
+    put(n, x.with(new NetworkLayer.ConvTranspose2d(spec, p), s), where);
+  }
+
+  private void activation(NodeProto n, String where, float[] slopes, boolean prelu) {
+    Value v = value(n, 0, where);
+    if (v instanceof Clipped || v instanceof Sum || (v instanceof Net x && x.scale() > 1)) {
+      throw new OnnxException(where + ": an activation after the upscaling layer is not"
+          + " supported (only a final Clip)");
+    }
+    Net x = net(n, 0, where, false);
+    if (x.layers().isEmpty()) {
+      throw new OnnxException(where + ": an activation on the input itself is not supported");
+    }
+    for (float a : slopes) {
+      if (!Float.isFinite(a)) {
+        throw new OnnxException(where + ": slope " + a + " (NaN or infinite weights)");
+      }
+    }
+    NetworkLayer l;
+    if (!prelu) {
+      l = new NetworkLayer.LeakyRelu(x.channels(), slopes[0]);
+    } else if (slopes.length == 1 || slopes.length == x.channels()) {
+      float[] a = new float[x.channels()];
+      for (int c = 0; c < a.length; c++) {
+        a[c] = slopes[slopes.length == 1 ? 0 : c];
+      }
+      l = new NetworkLayer.PRelu(a);
+    } else {
+      throw new OnnxException(where + ": " + slopes.length + " slopes for " + x.channels()
+          + " channels");
+    }
+    put(n, x.with(l, 1), where);
+  }
+
+  private void clip(NodeProto n, String where) {
+    float min = Float.NEGATIVE_INFINITY;
+    float max = Float.POSITIVE_INFINITY;
+    if (has(n, "min") || has(n, "max")) { // opset < 11
+      min = attrFloat(n, "min", min);
+      max = attrFloat(n, "max", max);
+    }
+    if (n.getInputCount() > 1 && !n.getInput(1).isEmpty()) {
+      min = constant(n, 1, where).scalar();
+    }
+    if (n.getInputCount() > 2 && !n.getInput(2).isEmpty()) {
+      max = constant(n, 2, where).scalar();
+    }
+    if (Float.isNaN(min) || Float.isNaN(max) || min > max) {
+      throw new OnnxException(where + ": bounds [" + min + ", " + max + "]");
+    }
+    Value v = value(n, 0, where);
+    if (v instanceof Net x && x.scale() == 1 && !x.layers().isEmpty() && min == 0f
+        && max == Float.POSITIVE_INFINITY) {
+      put(n, x.with(new NetworkLayer.LeakyRelu(x.channels(), 0f), 1), where); // a ReLU
+    } else if ((v instanceof Net x && x.scale() > 1) || (v instanceof Sum s && s.copies() == 0)) {
+      put(n, new Clipped(v, min, max), where);
+    } else {
+      throw new OnnxException(where + ": a Clip on " + describe(v) + " is not supported (only"
+          + " Clip(0, inf) as a ReLU, or a clamp of the final output)");
+    }
+  }
+
+  private void add(NodeProto n, String where, boolean sub) {
+    String a = n.getInput(0);
+    String b = n.getInput(1);
+    if (constants.containsKey(b) || constants.containsKey(a)) {
+      boolean constFirst = constants.containsKey(a);
+      if (constFirst && sub) {
+        throw new OnnxException(where + ": a constant minus the network is not supported");
+      }
+      Constant c = constants.get(constFirst ? a : b);
+      Net x = net(n, constFirst ? 1 : 0, where, true);
+      put(n, affine(x, 1f, c, sub ? -1f : 1f, where), where);
+      return;
+    }
+    if (sub) {
+      throw new OnnxException(where + ": subtracting one computed value from another is not"
+          + " supported");
+    }
+    Value va = value(n, 0, where);
+    Value vb = value(n, 1, where);
+    if (vb instanceof Net && !(va instanceof Net)) {
+      Value t = va;
+      va = vb;
+      vb = t;
+    }
+    if (va instanceof Net x && vb instanceof Skip s) {
+      if (x.scale() != s.scale()) {
+        throw new OnnxException(where + ": adds an x" + s.scale() + " interpolation to an x"
+            + x.scale() + " network");
+      }
+      put(n, new Sum(x, s, 0), where);
+    } else if (va instanceof Net x && vb instanceof Repeated r && x.scale() == 1
+        && x.channels() == r.copies()) {
+      put(n, new Sum(x, null, r.copies()), where);
+    } else {
+      throw new OnnxException(where + ": adds " + describe(va) + " and " + describe(vb)
+          + "; supported: a network plus an interpolation of the input (a skip connection),"
+          + " or plus the input repeated along channels before depth to space");
+    }
+  }
+
+  private void mul(NodeProto n, String where, boolean div) {
+    boolean constFirst = constants.containsKey(n.getInput(0));
+    if (constFirst && div) {
+      throw new OnnxException(where + ": a constant divided by the network is not supported");
+    }
+    Constant c = constants.get(n.getInput(constFirst ? 0 : 1));
+    if (c == null) {
+      throw new OnnxException(where + ": multiplies two computed values; only a product with"
+          + " a constant is supported");
+    }
+    Net x = net(n, constFirst ? 1 : 0, where, true);
+    float f = c.scalar();
+    if (!(Float.isFinite(f) && f != 0f)) {
+      throw new OnnxException(where + ": by " + Arrays.toString(c.floats()) + "; a Mul or Div"
+          + " by one finite non-zero number is supported");
+    }
+    f = div ? 1f / f : f;
+    if (x.layers().isEmpty()) {
+      put(n, new Net(x.layers(), x.channels(), x.inputScale() * f, 1), where);
+    } else {
+      put(n, affine(x, f, null, 0f, where), where);
+    }
+  }
+
+  /**
+   * {@code x * scale + sign * add} folded into the last convolution of {@code x} (through a
+   * depth to space after it: a per-element constant commutes with the rearrangement).
+   */
+  private static Net affine(Net x, float scale, Constant add, float sign, String where) {
+    int last = x.layers().size() - 1;
+    int conv = last;
+    if (conv >= 0 && x.layers().get(conv) instanceof NetworkLayer.DepthToSpace) {
+      conv--;
+    }
+    if (conv < 0 || !(x.layers().get(conv) instanceof NetworkLayer.Conv2d
+        || x.layers().get(conv) instanceof NetworkLayer.ConvTranspose2d)) {
+      throw new OnnxException(where + ": an arithmetic constant that does not directly follow"
+          + " a convolution cannot be folded into the network exactly");
+    }
+    NetworkLayer l = x.layers().get(conv);
+    float[] p = l.params().clone();
+    int outs = l.outChannels();
+    int weights;
+    boolean hasBias;
+    if (l instanceof NetworkLayer.Conv2d c) {
+      weights = NetworkLayer.Conv2d.weightCount(c.in(), c.out(), c.k());
+      hasBias = true;
+    } else {
+      NetworkLayer.ConvTranspose2d t = (NetworkLayer.ConvTranspose2d) l;
+      weights = NetworkLayer.ConvTranspose2d.weightCount(t.spec());
+      hasBias = t.spec().hasBias();
+    }
+    for (int i = 0; i < p.length; i++) {
+      p[i] *= scale;
+    }
+    if (add != null) {
+      if (!hasBias) {
+        throw new OnnxException(where + ": adding a constant to a transposed convolution"
+            + " without bias is not supported");
+      }
+      requireFinite(add, where + " constant");
+      if (add.floats().length != 1 && (add.floats().length != outs || conv != last)) {
+        throw new OnnxException(where + ": a constant of shape " + Arrays.toString(add.dims())
+            + "; one number (or one per channel right after a convolution) is supported");
+      }
+      for (int o = 0; o < outs; o++) {
+        p[weights + o] += sign * add.floats()[add.floats().length == 1 ? 0 : o];
+      }
+    }
+    NetworkLayer folded = l instanceof NetworkLayer.Conv2d c
+        ? new NetworkLayer.Conv2d(c.in(), c.out(), c.k(), p)
+        : new NetworkLayer.ConvTranspose2d(((NetworkLayer.ConvTranspose2d) l).spec(), p);
+    List<NetworkLayer> layers = new ArrayList<>(x.layers());
+    layers.set(conv, folded);
+    return new Net(layers, x.channels(), x.inputScale(), x.scale());
+  }
+
+  private void depthToSpace(NodeProto n, String where, int block, boolean dcr) {
+    if (block < 2) {
+      throw new OnnxException(where + ": blocksize " + block);
+    }
+    Value v = value(n, 0, where);
+    put(n, shuffle(v, block, dcr, where), where);
+  }
+
+  /** Depth to space of {@code v} (a network, or a network plus the repeated input). */
+  private static Value shuffle(Value v, int block, boolean dcr, String where) {
+    if (v instanceof Sum s && s.copies() > 0) {
+      if (s.copies() != block * block || s.net().channels() != block * block) {
+        throw new OnnxException(where + ": the input repeated " + s.copies() + " times, then"
+            + " depth to space by " + block + "; that is a nearest skip only for "
+            + block * block + " copies into one output channel");
+      }
+      Net up = s.net().with(new NetworkLayer.DepthToSpace(1, block, dcr), block);
+      return new Sum(up, new Skip(Interpolation.NEAREST, block), 0);
+    }
+    if (!(v instanceof Net x) || x.scale() != 1 || x.layers().isEmpty()) {
+      throw new OnnxException(where + ": depth to space of " + describe(v) + " is not"
+          + " supported");
+    }
+    if (x.channels() % (block * block) != 0) {
+      throw new OnnxException(where + ": " + x.channels() + " channels do not split into"
+          + " blocks of " + block + "x" + block);
+    }
+    return x.with(new NetworkLayer.DepthToSpace(x.channels() / (block * block), block, dcr),
+        block);
+  }
+
+  private void resize(NodeProto n, String where) {
+    Value v = value(n, 0, where);
+    if (!(v instanceof Net x) || !x.layers().isEmpty() || x.inputScale() != 1f) {
+      throw new OnnxException(where + ": a Resize of " + describe(v) + " is not supported"
+          + " (only of the input, as a skip connection)");
+    }
+    int scalesInput = opset > 0 && opset < 11 ? 1 : 2;
+    if (n.getInputCount() <= scalesInput || n.getInput(scalesInput).isEmpty()) {
+      throw new OnnxException(where + ": no constant scales (a Resize to computed sizes is"
+          + " not supported; export with scale_factor)");
+    }
+    float[] sc = constant(n, scalesInput, where).floats();
+    if (sc.length != 4 || sc[0] != 1 || sc[1] != 1 || sc[2] != sc[3] || sc[2] < 2
+        || sc[2] != Math.rint(sc[2])) {
+      throw new OnnxException(where + ": scales " + Arrays.toString(sc) + "; a whole factor"
+          + " >= 2 on both spatial axes is supported");
+    }
+    int s = (int) sc[2];
+    String mode = attrString(n, "mode", "nearest");
+    String coords = attrString(n, "coordinate_transformation_mode", "half_pixel");
+    boolean halfPixel = coords.equals("half_pixel") || coords.equals("pytorch_half_pixel");
+    Interpolation kind;
+    switch (mode) {
+      case "nearest" -> {
+        String nearest = attrString(n, "nearest_mode", "round_prefer_floor");
+        boolean repeat = (coords.equals("asymmetric") && nearest.equals("floor"))
+            || (halfPixel && nearest.startsWith("round_prefer"));
+        if (!repeat) {
+          throw new OnnxException(where + ": nearest with " + coords + " and " + nearest
+              + " does not repeat pixels; supported: asymmetric + floor (PyTorch) or"
+              + " half_pixel + round_prefer_floor/ceil");
+        }
+        kind = Interpolation.NEAREST;
+      }
+      case "linear" -> kind = Interpolation.BILINEAR;
+      case "cubic" -> {
+        float a = attrFloat(n, "cubic_coeff_a", -0.75f);
+        if (a != -0.75f || attrInt(n, "exclude_outside", 0) != 0) {
+          throw new OnnxException(where + ": cubic with a = " + a + (attrInt(n,
+              "exclude_outside", 0) != 0 ? " and exclude_outside" : "") + "; the engine's"
+              + " bicubic is a = -0.75 (PyTorch, OpenCV)");
+        }
+        kind = Interpolation.BICUBIC;
+      }
+      default -> throw new OnnxException(where + ": mode " + mode);
+    }
+    if (!mode.equals("nearest") && !halfPixel) {
+      throw new OnnxException(where + ": " + mode + " with coordinate_transformation_mode "
+          + coords + "; the engine's interpolations are half_pixel (PyTorch's"
+          + " align_corners=False)");
+    }
+    put(n, new Skip(kind, s), where);
+  }
+
+  private void tile(NodeProto n, String where) {
+    Value v = value(n, 0, where);
+    float[] r = constant(n, 1, where).floats();
+    if (v instanceof Net x && x.layers().isEmpty() && x.inputScale() == 1f && r.length == 4
+        && r[0] == 1 && r[2] == 1 && r[3] == 1 && r[1] >= 1) {
+      put(n, new Repeated((int) r[1]), where);
+    } else {
+      throw new OnnxException(where + ": Tile " + Arrays.toString(r) + " of " + describe(v)
+          + "; only the input repeated along channels is supported");
+    }
+  }
+
+  /** PyTorch's {@code repeat} at opset 9: Expand to a shape of ones (a no-op), then Tile. */
+  private void expand(NodeProto n, String where) {
+    Value v = value(n, 0, where);
+    long[] shape = constant(n, 1, where).ints();
+    boolean ones = Arrays.stream(shape).allMatch(d -> d == 1);
+    if (v instanceof Net x && shape.length <= 4 && ones) {
+      put(n, x, where);
+    } else if (v instanceof Net x && x.layers().isEmpty() && x.inputScale() == 1f
+        && shape.length == 4 && shape[0] == 1 && shape[2] == 1 && shape[3] == 1) {
+      put(n, new Repeated((int) shape[1]), where);
+    } else {
+      throw new OnnxException(where + ": Expand to " + Arrays.toString(shape) + " of "
+          + describe(v) + " is not supported");
+    }
+  }
+
+  private Constant constantOfShape(NodeProto n, String where) {
+    long[] shape = constant(n, 0, where).ints();
+    AttributeProto a = attr(n, "value");
+    float v = a == null ? 0f : OnnxTensors.decode(a.getT(), where).scalar();
+    long count = 1;
+    for (long d : shape) {
+      if (d < 0 || (count *= d) > 1 << 20) {
+        throw new OnnxException(where + ": shape " + Arrays.toString(shape));
+      }
+    }
+    float[] f = new float[(int) count];
+    long[] l = new long[f.length];
+    Arrays.fill(f, v);
+    Arrays.fill(l, (long) v);
+    return new Constant(shape, f, l);
+  }
+
+  private void concat(NodeProto n, String where) {
+    long axis = attrInt(n, "axis", 0);
+    for (int i = 0; i < n.getInputCount(); i++) {
+      if (!(value(n, i, where) instanceof Net x && x.layers().isEmpty()
+          && x.inputScale() == 1f) || (axis != 1 && axis != -3)) {
+        throw new OnnxException(where + ": only copies of the input along channels are"
+            + " supported");
+      }
+    }
+    put(n, new Repeated(n.getInputCount()), where);
+  }
+
+  private void reshape(NodeProto n, String where) {
+    Value v = value(n, 0, where);
+    long[] shape = constant(n, 1, where).ints();
+    if (v instanceof Reshaped r && r.perm() != null && r.base() instanceof Reshaped first) {
+      // The end of a pixel shuffle: [N, C, b, b, H, W] -> perm -> [N, C, H*b, W*b].
+      long[] s6 = first.shape();
+      boolean crd = Arrays.equals(r.perm(), new int[] {0, 1, 4, 2, 5, 3});
+      boolean dcr = Arrays.equals(r.perm(), new int[] {0, 3, 4, 1, 5, 2});
+      int block = (int) (crd ? s6[2] : s6[1]);
+      if ((crd || dcr) && s6.length == 6 && s6[1 + (crd ? 1 : 0)] == s6[2 + (crd ? 1 : 0)]
+          && shape.length == 4) {
+        put(n, shuffle(first.base(), block, dcr, where), where);
+        return;
+      }
+    } else if (v instanceof Net || v instanceof Sum) {
+      if (shape.length == 6) {
+        put(n, new Reshaped(v, shape, null), where);
+        return;
+      }
+    }
+    throw new OnnxException(where + ": Reshape to " + Arrays.toString(shape) + " of "
+        + describe(v) + " is not part of a pixel shuffle (Reshape [N, C, b, b, H, W],"
+        + " Transpose, Reshape [N, C, H*b, W*b])");
+  }
+
+  private void transpose(NodeProto n, String where) {
+    Value v = value(n, 0, where);
+    int[] perm = Arrays.stream(attrInts(n, "perm", new long[0])).mapToInt(l -> (int) l)
+        .toArray();
+    if (v instanceof Reshaped r && r.perm() == null && perm.length == 6) {
+      put(n, new Reshaped(r, r.shape(), perm), where);
+    } else if (v instanceof Net x && x.layers().isEmpty() && x.channels() == 1
+        && Arrays.equals(perm, new int[] {0, 3, 1, 2})) {
+      put(n, x, where); // NHWC input of one channel to NCHW: the same values
+    } else if (v instanceof Net x && x.channels() == 1
+        && Arrays.equals(perm, new int[] {0, 2, 3, 1})) {
+      put(n, new Reshaped(x, null, perm), where);
+    } else {
+      throw new OnnxException(where + ": Transpose " + Arrays.toString(perm) + " of "
+          + describe(v) + " is not supported");
+    }
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private void alias(NodeProto n, String where) {
+    String in = n.getInput(0);
+    if (constants.containsKey(in)) {
+      constants.put(n.getOutput(0), constants.get(in));
+    } else {
+      put(n, value(n, 0, where), where);
+    }
+  }
+
+  private Constant constantNode(NodeProto n, String where) {
+    for (AttributeProto a : n.getAttributeList()) {
+      switch (a.getName()) {
+        case "value":
+          return OnnxTensors.decode(a.getT(), where);
+        case "value_float":
+          return new Constant(new long[0], new float[] {a.getF()}, new long[] {(long) a.getF()});
+        case "value_int":
+          return new Constant(new long[0], new float[] {a.getI()}, new long[] {a.getI()});
+        case "value_floats": {
+          float[] f = new float[a.getFloatsCount()];
+          long[] l = new long[f.length];
+          for (int i = 0; i < f.length; i++) {
+            f[i] = a.getFloats(i);
+            l[i] = (long) f[i];
+          }
+          return new Constant(new long[] {f.length}, f, l);
+        }
+        case "value_ints": {
+          long[] l = a.getIntsList().stream().mapToLong(Long::longValue).toArray();
+          float[] f = new float[l.length];
+          for (int i = 0; i < l.length; i++) {
+            f[i] = l[i];
+          }
+          return new Constant(new long[] {l.length}, f, l);
+        }
+        default:
+          break;
+      }
+    }
+    throw new OnnxException(where + ": a Constant without a numeric value");
+  }
+
+  private void put(NodeProto n, Value v, String where) {
+    if (n.getOutputCount() < 1) {
+      throw new OnnxException(where + ": no output");
+    }
+    values.put(n.getOutput(0), v);
+  }
+
+  private Value value(NodeProto n, int i, String where) {
+    if (n.getInputCount() <= i) {
+      throw new OnnxException(where + ": input " + i + " is missing");
+    }
+    Value v = values.get(n.getInput(i));
+    if (v == null) {
+      throw new OnnxException(where + ": input '" + n.getInput(i) + "' is "
+          + (constants.containsKey(n.getInput(i)) ? "a constant where a computed value was"
+          + " expected" : "never computed before this node"));
+    }
+    return v;
+  }
+
+  /** Input {@code i} as a network value ({@code upscaled}: one that has upscaled is fine). */
+  private Net net(NodeProto n, int i, String where, boolean upscaled) {
+    Value v = value(n, i, where);
+    if (!(v instanceof Net x)) {
+      throw new OnnxException(where + ": " + n.getOpType() + " of " + describe(v)
+          + " is not supported");
+    }
+    if (!upscaled && x.scale() > 1) {
+      throw new OnnxException(where + ": " + n.getOpType() + " after the upscaling layer is"
+          + " not supported (the engine upscales last)");
+    }
+    return x;
+  }
+
+  private Constant constant(NodeProto n, int i, String where) {
+    if (n.getInputCount() <= i) {
+      throw new OnnxException(where + ": input " + i + " is missing");
+    }
+    Constant c = constants.get(n.getInput(i));
+    if (c == null) {
+      throw new OnnxException(where + ": input '" + n.getInput(i) + "' must be a constant"
+          + " (an initializer or a Constant node)");
+    }
+    return c;
+  }
+
+  private static void requireFinite(Constant c, String where) {
+    float[] f = c.floats();
+    for (int i = 0; i < f.length; i++) {
+      if (!Float.isFinite(f[i])) {
+        throw new OnnxException(where + ": value " + i + " is " + f[i] + " (NaN or infinite"
+            + " weights)");
+      }
+    }
+  }
+
+  private static void requireOnes(NodeProto n, String attr, String where) {
+    for (long v : attrInts(n, attr, new long[0])) {
+      if (v != 1) {
+        throw new OnnxException(where + ": " + attr + " " + Arrays.toString(attrInts(n, attr,
+            new long[0])) + " is not supported (1 only)");
+      }
+    }
+  }
+
+  private static boolean has(NodeProto n, String name) {
+    return n.getAttributeList().stream().anyMatch(a -> a.getName().equals(name));
+  }
+
+  private static AttributeProto attr(NodeProto n, String name) {
+    return n.getAttributeList().stream().filter(a -> a.getName().equals(name)).findFirst()
+        .orElse(null);
+  }
+
+  private static long attrInt(NodeProto n, String name, long fallback) {
+    AttributeProto a = attr(n, name);
+    return a == null ? fallback : a.getI();
+  }
+
+  private static float attrFloat(NodeProto n, String name, float fallback) {
+    AttributeProto a = attr(n, name);
+    return a == null ? fallback : a.getF();
+  }
+
+  private static long[] attrInts(NodeProto n, String name, long[] fallback) {
+    AttributeProto a = attr(n, name);
+    return a == null ? fallback : a.getIntsList().stream().mapToLong(Long::longValue).toArray();
+  }
+
+  private static String attrString(NodeProto n, String name, String fallback) {
+    AttributeProto a = attr(n, name);
+    return a == null ? fallback : a.getS().toStringUtf8();
+  }
+
+}
