@@ -1,6 +1,7 @@
 package dev.upsampler.cli;
 
 import dev.upsampler.engine.BorderMode;
+import dev.upsampler.engine.Interpolation;
 import dev.upsampler.engine.Parallelism;
 import dev.upsampler.engine.Size2;
 import dev.upsampler.image.Frame;
@@ -9,7 +10,6 @@ import dev.upsampler.io.InvalidInputException;
 import dev.upsampler.io.KernelFiles;
 import dev.upsampler.io.VideoFrame;
 import dev.upsampler.io.VideoReader;
-import dev.upsampler.engine.Interpolation;
 import dev.upsampler.engine.NetworkLayer;
 import dev.upsampler.io.ModelFiles;
 import dev.upsampler.io.TrainingCheckpoint;
@@ -20,6 +20,7 @@ import dev.upsampler.learn.NetworkTrainer;
 import dev.upsampler.learn.SingleLayerTrainer;
 import dev.upsampler.learn.Trainer;
 import dev.upsampler.learn.TrainingPair;
+import dev.upsampler.learn.Validation;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -86,6 +87,13 @@ final class TrainCommand extends BaseCommand {
       description = "--model espcn: the activation after each convolution but the last"
           + " (default ${DEFAULT-VALUE}).")
   String activation;
+
+  @Option(names = "--expand", defaultValue = "0", paramLabel = "E",
+      description = "--model espcn: train each 3x3 convolution re-parameterised (SESR's"
+          + " collapsible block: 3x3 to E channels, 1x1 back, plus the input where widths agree),"
+          + " merged into one 3x3 at every step and in the saved model; 0 trains it plain"
+          + " (default ${DEFAULT-VALUE}).")
+  int expand;
 
   @Option(names = "--skip", paramLabel = "none|nearest|bicubic",
       description = "Networks: the interpolation of the input added to the output (a global"
@@ -155,6 +163,11 @@ final class TrainCommand extends BaseCommand {
       description = "Share of the photographs held out for validation (at least one).")
   double validation;
 
+  @Option(names = "--eval", paramLabel = "DIR", description = "Networks: after training,"
+      + " measure the best model on these photographs (never trained on) as eval"
+      + " --bicubic-baseline does, and record the gain in the model's manifest.")
+  Path evalDir;
+
   @Option(names = "--resume", description = "Continue from OUT's checkpoint (or, without one,"
       + " start from the model already at OUT).")
   boolean resume;
@@ -178,6 +191,9 @@ final class TrainCommand extends BaseCommand {
       case "bicubic" -> Interpolation.BICUBIC;
       default -> throw usage("--skip must be none, nearest or bicubic, got " + skipName);
     };
+    if (expand < 0 || expand > 1024 || (expand > 0 && !model.equals("espcn"))) {
+      throw usage("--expand must be 0..1024 and is for --model espcn, got " + expand);
+    }
     if (!activation.equals("prelu") && !activation.equals("relu")) {
       throw usage("--activation must be prelu or relu, got " + activation);
     }
@@ -236,13 +252,13 @@ final class TrainCommand extends BaseCommand {
     if (network) {
       Network net = model.equals("fsrcnn")
           ? Network.fsrcnn(shape[0], shape[1], shape[2], scale, new Random(seed))
-          : Network.espcn(shape[0], shape[1], scale, activation, new Random(seed));
+          : Network.espcn(shape[0], shape[1], scale, activation, expand, new Random(seed));
       t = new NetworkTrainer(net, scale, patch, batch, rate, loss, 4, skip, augment);
       what = String.format(Locale.ROOT, "%s%s x%d, %s loss, %d parameters, %d multiply-adds"
           + " per input pixel", model.equals("fsrcnn")
           ? String.format(Locale.ROOT, "FSRCNN(d=%d, s=%d, m=%d)", shape[0], shape[1], shape[2])
-          : String.format(Locale.ROOT, "ESPCN-style(C=%d, M=%d, %s)", shape[0], shape[1],
-          activation), skip != null ? " + " + skipName + " skip" : "",
+          : String.format(Locale.ROOT, "ESPCN-style(C=%d, M=%d, %s%s)", shape[0], shape[1],
+          activation, expand > 0 ? ", trained re-parameterised x" + expand : ""), skip != null ? " + " + skipName + " skip" : "",
           scale, loss, t.parameters().stream().mapToInt(p -> p.length).sum(),
           ((NetworkTrainer) t).inference().macsPerPixel());
       if (resume && checkpoint == null && Files.exists(out)) {
@@ -265,7 +281,8 @@ final class TrainCommand extends BaseCommand {
           : Boolean.TRUE.equals(st.get("residual")) ? "bicubic" : "none";
       if (!model.equals(st.get("model")) || (network && !shapeOption().equals(st.get(model)))
           || (network && !skipName.equals(savedSkip))
-          || (model.equals("espcn") && !activation.equals(st.get("activation")))
+          || (model.equals("espcn") && (!activation.equals(st.get("activation"))
+              || expand != ((Number) st.getOrDefault("expand", 0)).intValue()))
           || scale != ((Number) st.get("scale")).intValue()) {
         throw new InvalidInputException(TrainingCheckpoint.jsonFor(out), "the checkpoint is of"
             + " model " + st.get("model") + (st.containsKey(model) ? " " + st.get(model) : "")
@@ -359,9 +376,40 @@ final class TrainCommand extends BaseCommand {
       }
     }
     out().printf(Locale.ROOT, "best validation gain %+.3f dB over bicubic after %d patches in"
-        + " %.1f min: %s (use: upscale --kernel model:%s --color y)%n", best, patches,
+        + " %.1f min: %s (use: upscale --kernel model:%s)%n", best, patches,
         spentMinutes + (System.nanoTime() - start) / 60e9, out, out);
+    if (evalDir != null && network && Files.exists(out)) {
+      measureOnEvalPhotos(s);
+    }
     return 0;
+  }
+
+  /**
+   * The best model's gain on photographs training never saw (what {@code eval
+   * --bicubic-baseline} reports), printed and recorded in the manifest's "trained" section,
+   * where {@code models} shows it.
+   */
+  private void measureOnEvalPhotos(Size2 s) throws java.io.IOException {
+    Path keep = images;
+    images = evalDir;
+    List<TrainingPair> photos;
+    try {
+      photos = load(s);
+    } finally {
+      images = keep;
+    }
+    double gain;
+    try (Parallelism par = Parallelism.newPool(threads != null ? threads
+        : Runtime.getRuntime().availableProcessors())) {
+      gain = Validation.gainOverBicubic(ModelFiles.load(out, s), photos, par);
+    }
+    String names = String.join(", ", photos.stream().map(TrainingPair::name).toList());
+    out().printf(Locale.ROOT, "on %d evaluation photos (%s): %+.3f dB over bicubic%n",
+        photos.size(), names, gain);
+    Map<String, Object> extra = new LinkedHashMap<>();
+    extra.put("eval_gain_db", Math.round(gain * 1000) / 1000.0);
+    extra.put("eval_photos", photos.size() + " photographs no model saw (" + names + ")");
+    ModelFiles.annotate(out, extra);
   }
 
   private boolean overBudget(long start) {
@@ -435,6 +483,7 @@ final class TrainCommand extends BaseCommand {
       info.put(model, shapeOption());
       if (model.equals("espcn")) {
         info.put("activation", activation);
+        info.put("expand", expand);
       }
       info.put("loss", Loss.parse(lossName).toString());
       info.put("skip", skipName);

@@ -307,6 +307,20 @@ public final class ModelFiles {
     AtomicFiles.write(manifest, out -> out.write(text));
   }
 
+  /** Adds {@code extra} to the manifest's "trained" section (rewritten atomically). */
+  public static void annotate(Path manifest, Map<String, Object> extra) throws IOException {
+    ObjectMapper json = new ObjectMapper();
+    com.fasterxml.jackson.databind.node.ObjectNode root =
+        (com.fasterxml.jackson.databind.node.ObjectNode) readManifest(manifest);
+    com.fasterxml.jackson.databind.node.ObjectNode trained = root.has("trained")
+        && root.get("trained").isObject()
+        ? (com.fasterxml.jackson.databind.node.ObjectNode) root.get("trained")
+        : root.putObject("trained");
+    extra.forEach((k, v) -> trained.set(k, json.valueToTree(v)));
+    byte[] text = json.writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
+    AtomicFiles.write(manifest, out -> out.write(text));
+  }
+
   /** A NumPy {@code .npz}: one stored {@code NAME.npy} per array, in order. */
   public static void writeNpz(java.io.OutputStream out, Map<String, NpyArray> arrays)
       throws IOException {

@@ -33,7 +33,8 @@ public final class Conv2dLayer implements Layer {
     this.grads = new float[params.length];
   }
 
-  private Conv2dLayer(NetworkLayer.Conv2d layer) {
+  /** A layer over {@code layer}'s parameters (shared, not copied). */
+  Conv2dLayer(NetworkLayer.Conv2d layer) {
     this.layer = layer;
     this.grads = new float[layer.params().length];
   }

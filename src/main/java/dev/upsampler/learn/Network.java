@@ -61,16 +61,31 @@ public final class Network {
    */
   public static Network espcn(int channels, int mid, int scale, String activation,
       Random init) {
+    return espcn(channels, mid, scale, activation, 0, init);
+  }
+
+  /**
+   * The same, each convolution trained re-parameterised ({@link CollapsibleConv2dLayer}: a 3x3 to
+   * {@code expand} channels, a 1x1 back, plus the input where the widths agree) when {@code
+   * expand > 0}; served as the plain stack either way.
+   */
+  public static Network espcn(int channels, int mid, int scale, String activation, int expand,
+      Random init) {
     List<Layer> l = new java.util.ArrayList<>();
-    l.add(new Conv2dLayer(1, channels, 3, init));
+    l.add(conv3x3(1, channels, expand, init, Math.sqrt(2.0 / 9)));
     l.add(activation(activation, channels));
     for (int i = 0; i < mid; i++) {
-      l.add(new Conv2dLayer(channels, channels, 3, init));
+      l.add(conv3x3(channels, channels, expand, init, Math.sqrt(2.0 / (channels * 9))));
       l.add(activation(activation, channels));
     }
-    l.add(new Conv2dLayer(channels, scale * scale, 3, init, 0.001));
+    l.add(conv3x3(channels, scale * scale, expand, init, 0.001));
     l.add(new DepthToSpaceLayer(1, scale, false));
     return new Network(l);
+  }
+
+  private static Layer conv3x3(int in, int out, int expand, Random init, double std) {
+    return expand > 0 ? new CollapsibleConv2dLayer(in, out, 3, expand, init, std)
+        : new Conv2dLayer(in, out, 3, init, std);
   }
 
   private static Layer activation(String kind, int channels) {

@@ -13,11 +13,11 @@ import java.util.List;
  * --bicubic-baseline} measures it (MATLAB's Y, {@code scale} pixels of border left out) and
  * through the same {@link Upscaler} that serves the model.
  */
-final class Validation {
+public final class Validation {
   private Validation() {}
 
   /** Mean luma PSNR gain in dB; NaN with no pictures. */
-  static double gainOverBicubic(UpscaleKernel model, List<TrainingPair> pairs,
+  public static double gainOverBicubic(UpscaleKernel model, List<TrainingPair> pairs,
       Parallelism par) {
     if (pairs.isEmpty()) {
       return Double.NaN;
