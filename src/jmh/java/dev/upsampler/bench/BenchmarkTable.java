@@ -99,9 +99,12 @@ public final class BenchmarkTable {
     }
   }
 
-  /** FSRCNN and FSRCNN-s on 480x270 luma: engine and ONNX Runtime at 1 and 2 threads. */
+  /**
+   * FSRCNN, FSRCNN-s and the shipped models on 480x270 luma: engine and ONNX Runtime at 1 and 2
+   * threads.
+   */
   private void runNetworks() throws RunnerException {
-    List<String> nets = List.of("56,12,4", "32,5,1");
+    List<String> nets = List.of("56,12,4", "32,5,1", "sr-x2", "sr-x2-fast");
     for (String method : List.of("engine", "onnxruntime")) {
       Collection<RunResult> results = new Runner(new OptionsBuilder()
           .include(NetworkBenchmark.class.getName() + "." + method + "$")
@@ -116,7 +119,7 @@ public final class BenchmarkTable {
       }
     }
     StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%n%s %s, %d cores;"
-        + " median ms per 480x270 -> 960x540 luma plane%n%n| FSRCNN (d,s,m) | engine 1T |"
+        + " median ms per 480x270 -> 960x540 luma plane%n%n| network | engine 1T |"
         + " engine 2T | ONNX Runtime 1T | ONNX Runtime 2T | vs ORT 1T | vs ORT 2T | 2T vs 1T"
         + " |%n|---|---|---|---|---|---|---|---|%n", System.getProperty("java.vm.name"),
         System.getProperty("java.version"), Runtime.getRuntime().availableProcessors()));

@@ -7,6 +7,9 @@ import ai.onnxruntime.OrtSession;
 import dev.upsampler.engine.Parallelism;
 import dev.upsampler.engine.SequentialNetwork;
 import dev.upsampler.engine.Tensor;
+import dev.upsampler.io.ModelFiles;
+import dev.upsampler.io.ShippedModels;
+import dev.upsampler.io.onnx.OnnxExport;
 import dev.upsampler.learn.Network;
 import java.nio.FloatBuffer;
 import java.util.Map;
@@ -25,8 +28,10 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * A whole FSRCNN on a 480x270 luma plane (to 960x540), as {@code upscale --kernel model:...}
- * runs it: the engine's tiled network against ONNX Runtime on the same graph and weights.
+ * A whole network on a 480x270 luma plane (to 960x540), as {@code upscale --kernel ...} runs it:
+ * the engine's tiled network against ONNX Runtime on the same graph and weights (exported by
+ * {@link OnnxExport}). Networks: FSRCNN shapes with random weights ("56,12,4", "32,5,1") and the
+ * shipped models by name ("sr-x2", "sr-x2-fast": their skip connection and clamp included).
  */
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -35,8 +40,15 @@ public class NetworkBenchmark {
   static final int H = 270;
   static final int W = 480;
 
-  /** "56,12,4" (FSRCNN) or "32,5,1" (FSRCNN-s), x2, random weights. */
+  /** "56,12,4" (FSRCNN) or "32,5,1" (FSRCNN-s), x2, random weights; or a shipped model. */
   static SequentialNetwork network(String shape) {
+    if (ShippedModels.has(shape)) {
+      try {
+        return ModelFiles.loadNetwork(ShippedModels.manifest(shape));
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
     String[] p = shape.split(",");
     return Network.fsrcnn(Integer.parseInt(p[0]), Integer.parseInt(p[1]),
         Integer.parseInt(p[2]), 2, new Random(7)).inference();
@@ -93,8 +105,7 @@ public class NetworkBenchmark {
     @Setup(Level.Trial)
     public void setup() throws OrtException {
       SequentialNetwork net = network(fsrcnn);
-      byte[] model = OnnxModel.network(net, new int[] {1, 1, H, W},
-          new int[] {1, 1, 2 * H, 2 * W});
+      byte[] model = OnnxExport.toBytes(net, H, W);
       OrtEnvironment env = OrtEnvironment.getEnvironment();
       OrtSession.SessionOptions opts = new OrtSession.SessionOptions();
       opts.setIntraOpNumThreads(threads);
@@ -115,8 +126,7 @@ public class NetworkBenchmark {
         for (int i = 0; i < ours.data().length; i++) {
           worst = Math.max(worst, Math.abs(ours.data()[i] - b.get(i)));
         }
-        System.err.printf("onnxruntime vs engine, FSRCNN %s: max difference %.2e%n", fsrcnn,
-            worst);
+        System.err.printf("onnxruntime vs engine, %s: max difference %.2e%n", fsrcnn, worst);
         if (worst > 1e-4) {
           throw new IllegalStateException("ONNX Runtime and the engine disagree");
         }
