@@ -108,7 +108,7 @@ final class CompareCommand extends BaseCommand {
     }
     String labelA = "input " + in.width() + "x" + in.height() + ", " + (degrade ? "bicubic "
         : "nearest ") + scale + psnrNear;
-    String labelB = kernel.name() + " " + scale + " (" + image.colorMode().name()
+    String labelB = kernel.name() + " " + scale + " (" + image.colorMode().resolve(kernel).name()
         .toLowerCase(java.util.Locale.ROOT) + ")" + psnrOut;
     // Each panel at least as wide as its label: a tiny image must not clip the text.
     int pw = Math.max(w, 8 + Math.max(textWidth(font, labelA), textWidth(font, labelB)));

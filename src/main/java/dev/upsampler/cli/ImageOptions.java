@@ -24,9 +24,10 @@ final class ImageOptions {
           + " use with --color y) (default ${DEFAULT-VALUE}).")
   String kernel;
 
-  @Option(names = "--color", paramLabel = "rgb|y", defaultValue = "rgb",
-      description = "rgb: the kernel on every channel; y: on BT.601 luma, chroma by bicubic"
-          + " (default ${DEFAULT-VALUE}).")
+  @Option(names = "--color", paramLabel = "auto|rgb|y", defaultValue = "auto",
+      description = "rgb: the kernel on every channel; y: on BT.601 luma, chroma by bicubic;"
+          + " auto: y for learned models (trained on luma), rgb otherwise (default"
+          + " ${DEFAULT-VALUE}).")
   String color;
 
   @Option(names = "--threads", paramLabel = "T", defaultValue = "1",

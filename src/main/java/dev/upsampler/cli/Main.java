@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
     description = "Upsamples images and video with transposed-convolution kernels.",
     subcommands = {RunCommand.class, UpscaleCommand.class, EvalCommand.class, CompareCommand.class,
         ClusterCommand.class, TrainCommand.class, ImportCommand.class, PublishCommand.class,
-        ConsumeCommand.class, SendCommand.class,
+        ConsumeCommand.class, SendCommand.class, ModelsCommand.class,
         DeconvCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

@@ -75,7 +75,7 @@ final class UpscaleCommand extends BaseCommand {
     }
     try (Parallelism par = Parallelism.newPool(image.threads)) {
       Upscaler upscaler = new Upscaler(kernel, image.colorMode(), par);
-      debug("upscale: kernel " + kernel + ", colour " + image.colorMode() + ", engine "
+      debug("upscale: kernel " + kernel + ", colour " + upscaler.mode() + ", engine "
           + kernel.pathDescription());
       if (!Files.isDirectory(input)) {
         upscaleFile(upscaler, input, output);

@@ -27,7 +27,7 @@ import java.util.Set;
  * output: target/images-x2     # a directory; frames land in output/&lt;stream&gt;/&lt;name&gt;
  * kernel: bicubic              # nearest, bilinear, bicubic, lanczos3, fcn, identity, or a .npy
  * scale: 2                     # or "SX,SY"
- * color: rgb                   # or y
+ * color: auto                  # y for learned models, rgb otherwise; or rgb, y
  * format: png                  # jpg or bmp (default: keep the input's)
  * quality: 0.92                # JPEG
  * parallelism: 2
@@ -139,7 +139,7 @@ public record JobDefinition(
     JobDefinition d = new JobDefinition(
         v.getOrDefault("name", "upsampler"), required(v, "input"), required(v, "output"),
         v.getOrDefault("kernel", "bicubic"), v.getOrDefault("scale", "2"),
-        v.getOrDefault("color", "rgb"), v.get("format"),
+        v.getOrDefault("color", "auto"), v.get("format"),
         number(v, "quality", "0.92", Float::parseFloat),
         number(v, "parallelism", "2", Integer::parseInt),
         number(v, "threads", "1", Integer::parseInt),

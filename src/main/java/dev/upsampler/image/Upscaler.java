@@ -28,13 +28,18 @@ public final class Upscaler {
 
   public Upscaler(UpscaleKernel kernel, ColorMode mode, Parallelism par) {
     this.kernel = Objects.requireNonNull(kernel, "kernel");
-    this.mode = Objects.requireNonNull(mode, "mode");
+    this.mode = Objects.requireNonNull(mode, "mode").resolve(kernel);
     this.par = Objects.requireNonNull(par, "parallelism");
     this.chromaBicubic = Interpolation.BICUBIC.layer(1, kernel.scale().h(), kernel.scale().w());
   }
 
   public UpscaleKernel kernel() {
     return kernel;
+  }
+
+  /** The colour mode in effect ({@link ColorMode#AUTO} resolved for the kernel). */
+  public ColorMode mode() {
+    return mode;
   }
 
   private ConvTranspose layer(int channels) {

@@ -48,8 +48,9 @@ public final class KernelFiles {
   private KernelFiles() {}
 
   /**
-   * A built-in kernel by name, a user kernel by path ({@code .npy}), or a trained model: {@code
-   * model:PATH} or a {@code .json} manifest ({@link ModelFiles}).
+   * A built-in kernel by name, a shipped model by name ({@link ShippedModels}: sr-x2,
+   * sr-x2-fast), a user kernel by path ({@code .npy}), or a trained model: {@code model:PATH} or
+   * a {@code .json} manifest ({@link ModelFiles}).
    */
   public static UpscaleKernel resolve(String kernel, Size2 scale) throws IOException {
     String k = kernel.trim();
@@ -61,8 +62,19 @@ public final class KernelFiles {
     if (ModelFiles.isModel(Path.of(k))) {
       return ModelFiles.load(Path.of(k), scale);
     }
+    if (ShippedModels.has(k)) {
+      return ShippedModels.load(k, scale);
+    }
     if (!k.toLowerCase(Locale.ROOT).endsWith(".npy")) {
-      return UpscaleKernel.named(kernel, scale);
+      try {
+        return UpscaleKernel.named(kernel, scale);
+      } catch (IllegalArgumentException e) {
+        if (!e.getMessage().startsWith("unknown kernel")) {
+          throw e;
+        }
+        throw new IllegalArgumentException(e.getMessage() + ", a shipped model "
+            + ShippedModels.NAMES + " or model:PATH.json", e);
+      }
     }
     return load(Path.of(k), scale);
   }

@@ -1,0 +1,101 @@
+package dev.upsampler.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.upsampler.engine.Parallelism;
+import dev.upsampler.engine.SequentialNetwork;
+import dev.upsampler.engine.Tensor;
+import dev.upsampler.io.ModelFiles;
+import dev.upsampler.io.ShippedModels;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Random;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code models}: the shipped models with their architecture, scale, the quality gain their
+ * training measured, and their speed measured now on this machine.
+ */
+@Command(
+    name = "models",
+    description = {
+      "Lists the trained models that ship with upsampler (use them by name: upscale --kernel"
+          + " sr-x2, kernel: sr-x2-fast in a job): architecture, scale, size, the x2 Y-PSNR gain"
+          + " over bicubic measured on photographs no model saw (eval --bicubic-baseline), and"
+          + " the speed measured now: a 640x360 luma plane to 1280x720 on --threads threads"
+          + " (median of --runs after a warm-up).",
+      ""
+    })
+final class ModelsCommand extends BaseCommand {
+
+  @Option(names = "--threads", paramLabel = "T",
+      description = "Engine threads for the speed column (default: all cores).")
+  Integer threads;
+
+  @Option(names = "--runs", defaultValue = "7", paramLabel = "N",
+      description = "Timed runs per model (default ${DEFAULT-VALUE}; 0 skips timing).")
+  int runs;
+
+  @Override
+  public Integer call() throws Exception {
+    if (runs < 0 || runs > 1000) {
+      throw usage("--runs must be 0..1000");
+    }
+    int t = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+    if (t < 1 || t > 256) {
+      throw usage("--threads must be 1..256");
+    }
+    out().printf(Locale.ROOT, "%-11s %-34s %5s %7s %9s %11s %14s%n", "name", "architecture",
+        "scale", "params", "MACs/px", "gain dB", runs > 0 ? "360p->720p ms" : "");
+    for (String name : ShippedModels.NAMES) {
+      JsonNode m = ShippedModels.describe(name);
+      SequentialNetwork net = ModelFiles.loadNetwork(ShippedModels.manifest(name));
+      long params = net.layers().stream().mapToLong(l -> l.params().length).sum();
+      JsonNode trained = m.path("trained");
+      String gain = trained.has("eval_gain_db")
+          ? String.format(Locale.ROOT, "%+.2f", trained.get("eval_gain_db").asDouble()) : "-";
+      String speed = "";
+      if (runs > 0) {
+        double ms = time(net, t);
+        speed = String.format(Locale.ROOT, "%.1f (%.0f fps)", ms, 1000 / ms);
+      }
+      out().printf(Locale.ROOT, "%-11s %-34s %5s %7d %9d %11s %14s%n", name,
+          m.path("architecture").asText() + (net.skip() != null ? " + "
+          + net.skip().name().toLowerCase(Locale.ROOT) + " skip" : ""),
+          "x" + m.path("scale").asInt(), params, net.macsPerPixel(), gain, speed);
+      out().flush();
+    }
+    out().println();
+    out().println("gain: mean over " + gainPhotos() + " (eval --reference DIR --bicubic-baseline"
+        + " --kernel NAME --scale 2); speed: " + t + " thread(s), network only (decoding,"
+        + " colour conversion and encoding not included).");
+    return 0;
+  }
+
+  private static String gainPhotos() throws java.io.IOException {
+    JsonNode t = ShippedModels.describe(ShippedModels.NAMES.get(0)).path("trained");
+    return t.path("eval_photos").asText("the evaluation photographs");
+  }
+
+  private double time(SequentialNetwork net, int threads) {
+    Tensor x = Tensor.zeros(1, 1, 360, 640);
+    Random rnd = new Random(1);
+    for (int i = 0; i < x.data().length; i++) {
+      x.data()[i] = rnd.nextFloat() * 255f;
+    }
+    Tensor y = Tensor.zeros(1, 1, 720, 1280);
+    double[] ms = new double[runs];
+    try (Parallelism par = Parallelism.newPool(threads)) {
+      for (int i = 0; i < 3; i++) {
+        net.apply(x, y, par, 255f); // warm-up: the JIT compiles the kernels
+      }
+      for (int i = 0; i < runs; i++) {
+        long t0 = System.nanoTime();
+        net.apply(x, y, par, 255f);
+        ms[i] = (System.nanoTime() - t0) / 1e6;
+      }
+    }
+    Arrays.sort(ms);
+    return ms[runs / 2];
+  }
+}
