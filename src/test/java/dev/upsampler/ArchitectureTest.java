@@ -63,6 +63,12 @@ class ArchitectureTest {
           "dev.upsampler.io..", "dev.upsampler.flink..", "dev.upsampler.cluster..",
           "dev.upsampler.cli..");
 
+  /** ONNX's protobuf classes (generated and runtime) stay in the room that reads them. */
+  @ArchTest
+  static final ArchRule protobufStaysInOnnx = noClasses()
+      .that().resideOutsideOfPackage("dev.upsampler.io.onnx..")
+      .should().dependOnClassesThat().resideInAnyPackage("com.google.protobuf..");
+
   @ArchTest
   static final ArchRule onlyEntryPointsUseTheTrainer = noClasses()
       .that().resideInAnyPackage("dev.upsampler.engine..", "dev.upsampler.image..",

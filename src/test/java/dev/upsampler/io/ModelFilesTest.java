@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.upsampler.engine.NetworkLayer;
 import dev.upsampler.engine.Parallelism;
@@ -77,6 +78,45 @@ class ModelFilesTest {
     return y.data();
   }
 
+  /** ReLU, LeakyReLU, depth to space (DCR), a nearest skip and a clip survive save and load. */
+  @Test
+  void espcnStyleNetworksRoundTrip() throws Exception {
+    java.util.Random rnd = new java.util.Random(4);
+    float[] a = new float[5 * 9 + 5];
+    float[] b = new float[5 * 5 * 9 + 5];
+    float[] c = new float[9 * 5 * 9 + 9];
+    for (float[] p : new float[][] {a, b, c}) {
+      for (int i = 0; i < p.length; i++) {
+        p[i] = (float) rnd.nextGaussian() * 0.3f;
+      }
+    }
+    SequentialNetwork net = new SequentialNetwork(java.util.List.of(
+        new NetworkLayer.Conv2d(1, 5, 3, a), new NetworkLayer.LeakyRelu(5, 0f),
+        new NetworkLayer.Conv2d(5, 5, 3, b), new NetworkLayer.LeakyRelu(5, 0.05f),
+        new NetworkLayer.Conv2d(5, 9, 3, c), new NetworkLayer.DepthToSpace(1, 3, true)))
+        .withSkip(dev.upsampler.engine.Interpolation.NEAREST).withClip(0f, 1f);
+    Path m = dir.resolve("espcn.json");
+    ModelFiles.save(m, net, "espcn test", null);
+    String text = Files.readString(m);
+    assertTrue(text.contains("\"relu\"") && text.contains("\"leaky_relu\"")
+        && text.contains("\"depth_to_space\"") && text.contains("\"dcr\""), text);
+    SequentialNetwork back = ModelFiles.loadNetwork(m);
+    assertEquals(6, back.layers().size());
+    assertEquals(net.layers().get(3), back.layers().get(3)); // LeakyRelu(5, 0.05): a value
+    assertEquals(net.layers().get(5), back.layers().get(5));
+    assertEquals(net.skip(), back.skip());
+    Tensor x = Tensor.zeros(1, 1, 7, 8);
+    for (int i = 0; i < x.data().length; i++) {
+      x.data()[i] = rnd.nextFloat() * 255f;
+    }
+    Tensor y1 = Tensor.zeros(1, 1, 21, 24);
+    Tensor y2 = Tensor.zeros(1, 1, 21, 24);
+    net.apply(x, y1, Parallelism.inline(), 255f);
+    back.apply(x, y2, Parallelism.inline(), 255f);
+    assertTrue(java.util.Arrays.equals(y1.data(), y2.data()));
+    assertEquals(3, ModelFiles.load(m, Size2.square(3)).scale().h());
+  }
+
   @Test
   void brokenOrMismatchedModelsAreRefusedWithTheirCause() throws Exception {
     Path npz = Resources.path("golden/models/torch-fsrcnn-8-4-2-x2.npz");
@@ -95,6 +135,13 @@ class ModelFilesTest {
     refused(edit(manifest, m -> ((ObjectNode) m.get("layers").get(0)).put("weight", "9.w")),
         "no such array");
     refused(edit(manifest, m -> m.put("scale", 3)), "declares scale 3");
+    refused(edit(manifest, m -> ((ObjectNode) m.get("layers").get(1)).removeAll()
+        .put("type", "leaky_relu")), "layer 1: \"alpha\" must be a number");
+    refused(edit(manifest, m -> m.putArray("clip").add(1)), "\"clip\" must be [min, max]");
+    refused(edit(manifest, m -> m.putArray("clip").add(1).add(0)), "a clip needs min <= max");
+    refused(edit(manifest, m -> ((ArrayNode) m.get("layers")).add(new ObjectMapper()
+        .createObjectNode().put("type", "depth_to_space").put("out", 1).put("block", 2)
+        .put("order", "cdr"))), "\"order\" must be \"crd\"");
     refused(edit(manifest, m -> m.put("weights", "missing.npz")), "no such file");
     Files.writeString(dir.resolve("edit.json"), "{\"format\": ");
     refused(dir.resolve("edit.json"), "not valid JSON");
