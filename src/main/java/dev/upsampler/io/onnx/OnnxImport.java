@@ -26,7 +26,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -47,6 +46,9 @@ public final class OnnxImport {
       "PRelu", "Clip", "Add", "Sub", "Mul", "Div", "DepthToSpace", "Resize", "Identity",
       "Dropout", "Constant", "ConstantOfShape", "Expand", "Tile", "Concat", "Reshape",
       "Transpose");
+
+  /** Larger files are refused before parsing (protobuf reads the whole message into memory). */
+  static final long MAX_BYTES = 256L << 20;
 
   private final Map<String, Constant> constants = new HashMap<>();
   private final Map<String, Value> values = new HashMap<>();
@@ -88,6 +90,14 @@ public final class OnnxImport {
   /** Reads {@code file}; every refusal is an {@link InvalidInputException} naming the file. */
   public static SequentialNetwork load(Path file) throws IOException {
     ModelProto model;
+    try {
+      if (Files.size(file) > MAX_BYTES) {
+        throw new InvalidInputException(file, Files.size(file) + " bytes; a small upscaling"
+            + " network is a few MB (at most " + MAX_BYTES + " read)");
+      }
+    } catch (NoSuchFileException e) {
+      throw new InvalidInputException(file, "no such file");
+    }
     try (InputStream in = Files.newInputStream(file)) {
       model = ModelProto.parseFrom(in);
     } catch (NoSuchFileException e) {
