@@ -19,8 +19,10 @@ import picocli.CommandLine.Option;
 @Command(
     name = "models",
     description = {
-      "Lists the trained models that ship with upsampler (use them by name: upscale --kernel"
-          + " sr-x2, kernel: sr-x2-fast in a job): architecture, scale, size, the x2 Y-PSNR gain"
+      "Lists the trained models that ship with upsampler.",
+      "",
+      "Use them by name (upscale --kernel sr-x2, kernel: sr-x2-fast in a job). Shows the"
+          + " architecture, scale, size, the x2 Y-PSNR gain"
           + " over bicubic measured on photographs no model saw (eval --bicubic-baseline), and"
           + " the speed measured now: a 640x360 luma plane to 1280x720 on --threads threads"
           + " (median of --runs after a warm-up).",

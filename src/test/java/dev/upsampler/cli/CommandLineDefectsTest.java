@@ -172,8 +172,11 @@ class CommandLineDefectsTest {
   @Test
   void everyLineOfTheTopLevelHelpIsWhole() {
     String help = run("--help").out().replaceAll("\\s+", " ");
-    assertTrue(help.contains(" import Turns an FSRCNN-style network trained in PyTorch or"
-        + " TensorFlow into a model file. "), help);
+    assertTrue(help.contains(" import Turns a network trained in PyTorch or TensorFlow into a"
+        + " model file: an ONNX graph (torch.onnx.export, tf2onnx) or an FSRCNN-style network's"
+        + " weights as .npz. "), help);
+    assertTrue(help.contains(" models Lists the trained models that ship with upsampler. "),
+        help);
   }
 
   @Test
