@@ -490,7 +490,7 @@ final class TrainCommand extends BaseCommand {
       info.put("augment", augment);
     }
     info.put("scale", scale);
-    info.put("channel", "luma (use --color y)");
+    info.put("channel", "luma (served on luma by --color auto, the default)");
     info.put("epoch", epoch);
     info.put("patches", patches);
     info.put("minutes", Math.round(elapsed * 100) / 100.0);
