@@ -19,14 +19,18 @@ public sealed interface NetworkLayer permits NetworkLayer.Conv2d, NetworkLayer.P
   /** The layer's parameters, flat: weights then bias (PReLU: its slopes). Live, not a copy. */
   float[] params();
 
-  /** Output {height, width} for an input of {@code h x w}. */
-  int[] outputSize(int h, int w);
+  /** Output {height, width} for an input of {@code h x w} (the same size unless it upscales). */
+  default int[] outputSize(int h, int w) {
+    return new int[] {h, w};
+  }
 
   /** {@code y = layer(x)} for one {@code inChannels x h x w} image; may use {@code ws}. */
   void forward(float[] x, int h, int w, float[] y, Workspace ws);
 
-  /** Floats of scratch that {@code forward} needs for an {@code h x w} input. */
-  long scratch(int h, int w);
+  /** Floats of scratch that {@code forward} needs for an {@code h x w} input (none by default). */
+  default long scratch(int h, int w) {
+    return 0;
+  }
 
   /**
    * A stride-1 {@code k x k} convolution with zero "same" padding ({@code k} odd; PyTorch's
@@ -58,11 +62,6 @@ public sealed interface NetworkLayer permits NetworkLayer.Conv2d, NetworkLayer.P
     @Override
     public int outChannels() {
       return out;
-    }
-
-    @Override
-    public int[] outputSize(int h, int w) {
-      return new int[] {h, w};
     }
 
     @Override
@@ -108,16 +107,6 @@ public sealed interface NetworkLayer permits NetworkLayer.Conv2d, NetworkLayer.P
     @Override
     public int outChannels() {
       return slopes.length;
-    }
-
-    @Override
-    public int[] outputSize(int h, int w) {
-      return new int[] {h, w};
-    }
-
-    @Override
-    public long scratch(int h, int w) {
-      return 0;
     }
 
     @Override
@@ -169,16 +158,6 @@ public sealed interface NetworkLayer permits NetworkLayer.Conv2d, NetworkLayer.P
     }
 
     @Override
-    public int[] outputSize(int h, int w) {
-      return new int[] {h, w};
-    }
-
-    @Override
-    public long scratch(int h, int w) {
-      return 0;
-    }
-
-    @Override
     public void forward(float[] x, int h, int w, float[] y, Workspace ws) {
       for (int i = 0, end = channels * h * w; i < end; i++) {
         float v = x[i];
@@ -226,11 +205,6 @@ public sealed interface NetworkLayer permits NetworkLayer.Conv2d, NetworkLayer.P
     @Override
     public int[] outputSize(int h, int w) {
       return new int[] {h * block, w * block};
-    }
-
-    @Override
-    public long scratch(int h, int w) {
-      return 0;
     }
 
     @Override

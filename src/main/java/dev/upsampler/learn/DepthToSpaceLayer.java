@@ -7,7 +7,7 @@ import dev.upsampler.engine.Tensor;
  * Depth to space (pixel shuffle): a permutation, so the backward pass is the inverse
  * permutation of the gradient and there are no parameters.
  */
-public final class DepthToSpaceLayer implements Layer {
+public final class DepthToSpaceLayer extends ParameterFreeLayer {
   private final NetworkLayer.DepthToSpace layer;
 
   public DepthToSpaceLayer(int out, int block, boolean dcr) {
@@ -56,16 +56,6 @@ public final class DepthToSpaceLayer implements Layer {
       }
     }
     return dx;
-  }
-
-  @Override
-  public float[] parameters() {
-    return new float[0];
-  }
-
-  @Override
-  public float[] gradients() {
-    return new float[0];
   }
 
   @Override

@@ -8,7 +8,7 @@ import dev.upsampler.engine.Tensor;
  * parameters; the gradient passes where the input was positive and is scaled by {@code alpha}
  * elsewhere (at exactly 0 it takes the {@code alpha} side, as PyTorch's ReLU gives 0 there).
  */
-public final class ReluLayer implements Layer {
+public final class ReluLayer extends ParameterFreeLayer {
   private final NetworkLayer.LeakyRelu layer;
   private Tensor input;
 
@@ -41,16 +41,6 @@ public final class ReluLayer implements Layer {
       d[i] = in[i] > 0 ? gd[i] : a * gd[i];
     }
     return dx;
-  }
-
-  @Override
-  public float[] parameters() {
-    return new float[0];
-  }
-
-  @Override
-  public float[] gradients() {
-    return new float[0];
   }
 
   @Override
