@@ -24,29 +24,38 @@ class NetworkGoldenTest {
     for (JsonNode c : root.get("cases")) {
       Network net = Network.fsrcnn(c.get("d").asInt(), c.get("s").asInt(), c.get("m").asInt(),
           c.get("scale").asInt(), new Random(0));
-      assertEquals(c.get("params").size(), net.layers().size());
-      for (int i = 0; i < net.layers().size(); i++) {
-        float[] p = net.layers().get(i).parameters();
-        JsonNode want = c.get("params").get(i);
-        assertEquals(want.size(), p.length, "layer " + i + " parameter count");
-        for (int j = 0; j < p.length; j++) {
-          p[j] = (float) want.get(j).asDouble();
-        }
-      }
-      Tensor x = tensor(c.get("x_shape"), c.get("x"));
-      Tensor y = net.forward(x);
       String what = "fsrcnn d" + c.get("d") + " s" + c.get("s") + " m" + c.get("m") + " x"
           + c.get("scale");
-      assertValues(c.get("y"), y.data(), 1e-4, what + " y");
-      Tensor r = tensor(c.get("y_shape"), c.get("r"));
-      net.zeroGradients();
-      Tensor dx = net.backward(r);
-      for (int i = 0; i < net.layers().size(); i++) {
-        assertValues(c.get("grads").get(i), net.layers().get(i).gradients(), 1e-3,
-            what + " layer " + i + " gradient");
-      }
-      assertValues(c.get("dx"), dx.data(), 1e-3, what + " dx");
+      assertForwardAndBackward(net, c, what);
     }
+  }
+
+  /**
+   * Loads a golden case's parameters ("params", per layer) into {@code net}, then checks its
+   * output "y" for input "x" (1e-4), and, back-propagating "r", every layer's gradients and "dx"
+   * (1e-3) against PyTorch's.
+   */
+  static void assertForwardAndBackward(Network net, JsonNode c, String what) {
+    assertEquals(c.get("params").size(), net.layers().size(), what);
+    for (int i = 0; i < net.layers().size(); i++) {
+      float[] p = net.layers().get(i).parameters();
+      JsonNode want = c.get("params").get(i);
+      assertEquals(want.size(), p.length, what + " layer " + i + " parameter count");
+      for (int j = 0; j < p.length; j++) {
+        p[j] = (float) want.get(j).asDouble();
+      }
+    }
+    Tensor x = tensor(c.get("x_shape"), c.get("x"));
+    Tensor y = net.forward(x);
+    assertValues(c.get("y"), y.data(), 1e-4, what + " y");
+    Tensor r = tensor(c.get("y_shape"), c.get("r"));
+    net.zeroGradients();
+    Tensor dx = net.backward(r);
+    for (int i = 0; i < net.layers().size(); i++) {
+      assertValues(c.get("grads").get(i), net.layers().get(i).gradients(), 1e-3,
+          what + " layer " + i + " gradient");
+    }
+    assertValues(c.get("dx"), dx.data(), 1e-3, what + " dx");
   }
 
   /** With PReLU slopes of 1 the network is smooth, so central differences are exact enough. */

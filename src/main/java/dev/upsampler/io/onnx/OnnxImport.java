@@ -1,5 +1,15 @@
 package dev.upsampler.io.onnx;
 
+import static dev.upsampler.io.onnx.GraphValue.affine;
+import static dev.upsampler.io.onnx.GraphValue.describe;
+import static dev.upsampler.io.onnx.OnnxAttributes.attr;
+import static dev.upsampler.io.onnx.OnnxAttributes.attrFloat;
+import static dev.upsampler.io.onnx.OnnxAttributes.attrInt;
+import static dev.upsampler.io.onnx.OnnxAttributes.attrInts;
+import static dev.upsampler.io.onnx.OnnxAttributes.attrString;
+import static dev.upsampler.io.onnx.OnnxAttributes.has;
+import static dev.upsampler.io.onnx.OnnxAttributes.requireOnes;
+
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.upsampler.engine.ConvTransposeSpec;
 import dev.upsampler.engine.Interpolation;
@@ -9,6 +19,12 @@ import dev.upsampler.engine.SequentialNetwork;
 import dev.upsampler.engine.Size2;
 import dev.upsampler.engine.SpecException;
 import dev.upsampler.io.InvalidInputException;
+import dev.upsampler.io.onnx.GraphValue.Clipped;
+import dev.upsampler.io.onnx.GraphValue.Net;
+import dev.upsampler.io.onnx.GraphValue.Repeated;
+import dev.upsampler.io.onnx.GraphValue.Reshaped;
+import dev.upsampler.io.onnx.GraphValue.Skip;
+import dev.upsampler.io.onnx.GraphValue.Sum;
 import dev.upsampler.io.onnx.OnnxTensors.Constant;
 import dev.upsampler.io.onnx.proto.OnnxModel.AttributeProto;
 import dev.upsampler.io.onnx.proto.OnnxModel.GraphProto;
@@ -23,7 +39,6 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -32,10 +47,9 @@ import java.util.Set;
 
 /**
  * An ONNX graph of a small super-resolution network as the engine's network. The graph is walked
- * in order, each value tracked as what it is in the engine's terms: the input passed through
- * layers so far ({@link Net}), the input upscaled by an interpolation ({@link Skip}), the input
- * repeated along channels ({@link Repeated}, ECBSR's skip before the pixel shuffle), their sum, a
- * clamp of the result, or a step of PyTorch's Reshape/Transpose pixel shuffle. Constants
+ * in order, each value tracked as what it is in the engine's terms ({@link GraphValue}: the input
+ * through layers so far, an interpolation of it, the input repeated along channels (ECBSR's skip
+ * before the pixel shuffle), their sum, a clamp, a step of a Reshape/Transpose shuffle). Constants
  * (initializers and Constant nodes) are weights, and a Mul, Div, Add or Sub by a constant is
  * folded into the convolution before it. Whatever cannot be expressed exactly is refused with the
  * operator and node.
@@ -51,39 +65,8 @@ public final class OnnxImport {
   static final long MAX_BYTES = 256L << 20;
 
   private final Map<String, Constant> constants = new HashMap<>();
-  private final Map<String, Value> values = new HashMap<>();
+  private final Map<String, GraphValue> values = new HashMap<>();
   private int opset;
-
-  /** What a graph value is, in the engine's terms. */
-  private sealed interface Value {}
-
-  /**
-   * The graph's input through {@code layers}; {@code inputScale} multiplies the input (folded
-   * into the first convolution); {@code scale} 1 until a layer upscales.
-   */
-  private record Net(List<NetworkLayer> layers, int channels, float inputScale, int scale)
-      implements Value {
-    Net with(NetworkLayer l, int newScale) {
-      List<NetworkLayer> next = new ArrayList<>(layers);
-      next.add(l);
-      return new Net(next, l.outChannels(), inputScale, newScale);
-    }
-  }
-
-  /** The graph's input upscaled by {@code kind}. */
-  private record Skip(Interpolation kind, int scale) implements Value {}
-
-  /** The graph's input repeated {@code copies} times along channels. */
-  private record Repeated(int copies) implements Value {}
-
-  /** An upscaled net plus a skip; {@code beforeShuffle}: a net plus Repeated, not upscaled yet. */
-  private record Sum(Net net, Skip skip, int copies) implements Value {}
-
-  /** The network's output clamped to [min, max]. */
-  private record Clipped(Value inner, float min, float max) implements Value {}
-
-  /** A Reshape or Transpose of {@code base}, on the way of a Reshape/Transpose pixel shuffle. */
-  private record Reshaped(Value base, long[] shape, int[] perm) implements Value {}
 
   private OnnxImport() {}
 
@@ -149,7 +132,7 @@ public final class OnnxImport {
       node(n, where);
     }
     String out = g.getOutput(0).getName();
-    Value v = values.get(out);
+    GraphValue v = values.get(out);
     if (v == null) {
       throw new OnnxException("the graph's output '" + out + "' is a constant or never"
           + " computed");
@@ -178,7 +161,7 @@ public final class OnnxImport {
   }
 
   /** The engine's network for the graph's output value. */
-  private static SequentialNetwork network(Value v) {
+  private static SequentialNetwork network(GraphValue v) {
     float[] clip = null;
     if (v instanceof Clipped c) {
       clip = new float[] {c.min(), c.max()};
@@ -201,22 +184,6 @@ public final class OnnxImport {
           + net.outChannels() + " channels, x" + net.outputSize(30, 30)[0] / 30 + ")");
     }
     return clip == null ? net : net.withClip(clip[0], clip[1]);
-  }
-
-  private static String describe(Value v) {
-    if (v instanceof Net n) {
-      return n.scale() == 1 ? "a network that has not upscaled yet" : "a network";
-    } else if (v instanceof Skip) {
-      return "an interpolation of the input alone";
-    } else if (v instanceof Repeated) {
-      return "the input repeated along channels";
-    } else if (v instanceof Sum s) {
-      return s.copies() > 0 ? "a network plus the repeated input, not yet depth-to-space"
-          : "a network plus a skip connection";
-    } else if (v instanceof Clipped c) {
-      return "a clamp of " + describe(c.inner());
-    }
-    return "a Reshape/Transpose that is not a pixel shuffle";
   }
 
   private void node(NodeProto n, String where) {
@@ -251,7 +218,7 @@ public final class OnnxImport {
   private void conv(NodeProto n, String where) {
     Net x = net(n, 0, where, false);
     Constant w = constant(n, 1, where);
-    requireFinite(w, where + " weights");
+    OnnxTensors.requireFinite(w, where + " weights");
     if (w.dims().length != 4 || w.dims()[2] != w.dims()[3] || w.dims()[2] % 2 == 0) {
       throw new OnnxException(where + ": weights of shape " + Arrays.toString(w.dims())
           + "; the engine runs square odd kernels [out, in, k, k]");
@@ -284,7 +251,7 @@ public final class OnnxImport {
     }
     if (n.getInputCount() > 2 && !n.getInput(2).isEmpty()) {
       Constant b = constant(n, 2, where);
-      requireFinite(b, where + " bias");
+      OnnxTensors.requireFinite(b, where + " bias");
       if (b.count() != out) {
         throw new OnnxException(where + ": bias of " + b.count() + " values for " + out
             + " output channels");
@@ -297,7 +264,7 @@ public final class OnnxImport {
   private void convTranspose(NodeProto n, String where) {
     Net x = net(n, 0, where, false);
     Constant w = constant(n, 1, where);
-    requireFinite(w, where + " weights");
+    OnnxTensors.requireFinite(w, where + " weights");
     if (w.dims().length != 4 || w.dims()[2] != w.dims()[3]) {
       throw new OnnxException(where + ": weights of shape " + Arrays.toString(w.dims())
           + "; the engine runs square kernels [in, out, k, k]");
@@ -337,14 +304,14 @@ public final class OnnxImport {
     }
     if (bias) {
       Constant b = constant(n, 2, where);
-      requireFinite(b, where + " bias");
+      OnnxTensors.requireFinite(b, where + " bias");
       System.arraycopy(b.floats(), 0, p, in * out * k * k, out);
     }
     put(n, x.with(new NetworkLayer.ConvTranspose2d(spec, p), s), where);
   }
 
   private void activation(NodeProto n, String where, float[] slopes, boolean prelu) {
-    Value v = value(n, 0, where);
+    GraphValue v = value(n, 0, where);
     if (v instanceof Clipped || v instanceof Sum || (v instanceof Net x && x.scale() > 1)) {
       throw new OnnxException(where + ": an activation after the upscaling layer is not"
           + " supported (only a final Clip)");
@@ -390,7 +357,7 @@ public final class OnnxImport {
     if (Float.isNaN(min) || Float.isNaN(max) || min > max) {
       throw new OnnxException(where + ": bounds [" + min + ", " + max + "]");
     }
-    Value v = value(n, 0, where);
+    GraphValue v = value(n, 0, where);
     if (v instanceof Net x && x.scale() == 1 && !x.layers().isEmpty() && min == 0f
         && max == Float.POSITIVE_INFINITY) {
       put(n, x.with(new NetworkLayer.LeakyRelu(x.channels(), 0f), 1), where); // a ReLU
@@ -419,10 +386,10 @@ public final class OnnxImport {
       throw new OnnxException(where + ": subtracting one computed value from another is not"
           + " supported");
     }
-    Value va = value(n, 0, where);
-    Value vb = value(n, 1, where);
+    GraphValue va = value(n, 0, where);
+    GraphValue vb = value(n, 1, where);
     if (vb instanceof Net && !(va instanceof Net)) {
-      Value t = va;
+      GraphValue t = va;
       va = vb;
       vb = t;
     }
@@ -466,69 +433,16 @@ public final class OnnxImport {
     }
   }
 
-  /**
-   * {@code x * scale + sign * add} folded into the last convolution of {@code x} (through a
-   * depth to space after it: a per-element constant commutes with the rearrangement).
-   */
-  private static Net affine(Net x, float scale, Constant add, float sign, String where) {
-    int last = x.layers().size() - 1;
-    int conv = last;
-    if (conv >= 0 && x.layers().get(conv) instanceof NetworkLayer.DepthToSpace) {
-      conv--;
-    }
-    if (conv < 0 || !(x.layers().get(conv) instanceof NetworkLayer.Conv2d
-        || x.layers().get(conv) instanceof NetworkLayer.ConvTranspose2d)) {
-      throw new OnnxException(where + ": an arithmetic constant that does not directly follow"
-          + " a convolution cannot be folded into the network exactly");
-    }
-    NetworkLayer l = x.layers().get(conv);
-    float[] p = l.params().clone();
-    int outs = l.outChannels();
-    int weights;
-    boolean hasBias;
-    if (l instanceof NetworkLayer.Conv2d c) {
-      weights = NetworkLayer.Conv2d.weightCount(c.in(), c.out(), c.k());
-      hasBias = true;
-    } else {
-      NetworkLayer.ConvTranspose2d t = (NetworkLayer.ConvTranspose2d) l;
-      weights = NetworkLayer.ConvTranspose2d.weightCount(t.spec());
-      hasBias = t.spec().hasBias();
-    }
-    for (int i = 0; i < p.length; i++) {
-      p[i] *= scale;
-    }
-    if (add != null) {
-      if (!hasBias) {
-        throw new OnnxException(where + ": adding a constant to a transposed convolution"
-            + " without bias is not supported");
-      }
-      requireFinite(add, where + " constant");
-      if (add.floats().length != 1 && (add.floats().length != outs || conv != last)) {
-        throw new OnnxException(where + ": a constant of shape " + Arrays.toString(add.dims())
-            + "; one number (or one per channel right after a convolution) is supported");
-      }
-      for (int o = 0; o < outs; o++) {
-        p[weights + o] += sign * add.floats()[add.floats().length == 1 ? 0 : o];
-      }
-    }
-    NetworkLayer folded = l instanceof NetworkLayer.Conv2d c
-        ? new NetworkLayer.Conv2d(c.in(), c.out(), c.k(), p)
-        : new NetworkLayer.ConvTranspose2d(((NetworkLayer.ConvTranspose2d) l).spec(), p);
-    List<NetworkLayer> layers = new ArrayList<>(x.layers());
-    layers.set(conv, folded);
-    return new Net(layers, x.channels(), x.inputScale(), x.scale());
-  }
-
   private void depthToSpace(NodeProto n, String where, int block, boolean dcr) {
     if (block < 2) {
       throw new OnnxException(where + ": blocksize " + block);
     }
-    Value v = value(n, 0, where);
+    GraphValue v = value(n, 0, where);
     put(n, shuffle(v, block, dcr, where), where);
   }
 
   /** Depth to space of {@code v} (a network, or a network plus the repeated input). */
-  private static Value shuffle(Value v, int block, boolean dcr, String where) {
+  private static GraphValue shuffle(GraphValue v, int block, boolean dcr, String where) {
     if (v instanceof Sum s && s.copies() > 0) {
       if (s.copies() != block * block || s.net().channels() != block * block) {
         throw new OnnxException(where + ": the input repeated " + s.copies() + " times, then"
@@ -551,7 +465,7 @@ public final class OnnxImport {
   }
 
   private void resize(NodeProto n, String where) {
-    Value v = value(n, 0, where);
+    GraphValue v = value(n, 0, where);
     if (!(v instanceof Net x) || !x.layers().isEmpty() || x.inputScale() != 1f) {
       throw new OnnxException(where + ": a Resize of " + describe(v) + " is not supported"
           + " (only of the input, as a skip connection)");
@@ -605,7 +519,7 @@ public final class OnnxImport {
   }
 
   private void tile(NodeProto n, String where) {
-    Value v = value(n, 0, where);
+    GraphValue v = value(n, 0, where);
     float[] r = constant(n, 1, where).floats();
     if (v instanceof Net x && x.layers().isEmpty() && x.inputScale() == 1f && r.length == 4
         && r[0] == 1 && r[2] == 1 && r[3] == 1 && r[1] >= 1) {
@@ -618,7 +532,7 @@ public final class OnnxImport {
 
   /** PyTorch's {@code repeat} at opset 9: Expand to a shape of ones (a no-op), then Tile. */
   private void expand(NodeProto n, String where) {
-    Value v = value(n, 0, where);
+    GraphValue v = value(n, 0, where);
     long[] shape = constant(n, 1, where).ints();
     boolean ones = Arrays.stream(shape).allMatch(d -> d == 1);
     if (v instanceof Net x && shape.length <= 4 && ones) {
@@ -662,7 +576,7 @@ public final class OnnxImport {
   }
 
   private void reshape(NodeProto n, String where) {
-    Value v = value(n, 0, where);
+    GraphValue v = value(n, 0, where);
     long[] shape = constant(n, 1, where).ints();
     if (v instanceof Reshaped r && r.perm() != null && r.base() instanceof Reshaped first) {
       // The end of a pixel shuffle: [N, C, b, b, H, W] -> perm -> [N, C, H*b, W*b].
@@ -687,7 +601,7 @@ public final class OnnxImport {
   }
 
   private void transpose(NodeProto n, String where) {
-    Value v = value(n, 0, where);
+    GraphValue v = value(n, 0, where);
     int[] perm = Arrays.stream(attrInts(n, "perm", new long[0])).mapToInt(l -> (int) l)
         .toArray();
     if (v instanceof Reshaped r && r.perm() == null && perm.length == 6) {
@@ -748,18 +662,18 @@ public final class OnnxImport {
     throw new OnnxException(where + ": a Constant without a numeric value");
   }
 
-  private void put(NodeProto n, Value v, String where) {
+  private void put(NodeProto n, GraphValue v, String where) {
     if (n.getOutputCount() < 1) {
       throw new OnnxException(where + ": no output");
     }
     values.put(n.getOutput(0), v);
   }
 
-  private Value value(NodeProto n, int i, String where) {
+  private GraphValue value(NodeProto n, int i, String where) {
     if (n.getInputCount() <= i) {
       throw new OnnxException(where + ": input " + i + " is missing");
     }
-    Value v = values.get(n.getInput(i));
+    GraphValue v = values.get(n.getInput(i));
     if (v == null) {
       throw new OnnxException(where + ": input '" + n.getInput(i) + "' is "
           + (constants.containsKey(n.getInput(i)) ? "a constant where a computed value was"
@@ -770,7 +684,7 @@ public final class OnnxImport {
 
   /** Input {@code i} as a network value ({@code upscaled}: one that has upscaled is fine). */
   private Net net(NodeProto n, int i, String where, boolean upscaled) {
-    Value v = value(n, i, where);
+    GraphValue v = value(n, i, where);
     if (!(v instanceof Net x)) {
       throw new OnnxException(where + ": " + n.getOpType() + " of " + describe(v)
           + " is not supported");
@@ -792,54 +706,6 @@ public final class OnnxImport {
           + " (an initializer or a Constant node)");
     }
     return c;
-  }
-
-  private static void requireFinite(Constant c, String where) {
-    float[] f = c.floats();
-    for (int i = 0; i < f.length; i++) {
-      if (!Float.isFinite(f[i])) {
-        throw new OnnxException(where + ": value " + i + " is " + f[i] + " (NaN or infinite"
-            + " weights)");
-      }
-    }
-  }
-
-  private static void requireOnes(NodeProto n, String attr, String where) {
-    for (long v : attrInts(n, attr, new long[0])) {
-      if (v != 1) {
-        throw new OnnxException(where + ": " + attr + " " + Arrays.toString(attrInts(n, attr,
-            new long[0])) + " is not supported (1 only)");
-      }
-    }
-  }
-
-  private static boolean has(NodeProto n, String name) {
-    return n.getAttributeList().stream().anyMatch(a -> a.getName().equals(name));
-  }
-
-  private static AttributeProto attr(NodeProto n, String name) {
-    return n.getAttributeList().stream().filter(a -> a.getName().equals(name)).findFirst()
-        .orElse(null);
-  }
-
-  private static long attrInt(NodeProto n, String name, long fallback) {
-    AttributeProto a = attr(n, name);
-    return a == null ? fallback : a.getI();
-  }
-
-  private static float attrFloat(NodeProto n, String name, float fallback) {
-    AttributeProto a = attr(n, name);
-    return a == null ? fallback : a.getF();
-  }
-
-  private static long[] attrInts(NodeProto n, String name, long[] fallback) {
-    AttributeProto a = attr(n, name);
-    return a == null ? fallback : a.getIntsList().stream().mapToLong(Long::longValue).toArray();
-  }
-
-  private static String attrString(NodeProto n, String name, String fallback) {
-    AttributeProto a = attr(n, name);
-    return a == null ? fallback : a.getS().toStringUtf8();
   }
 
 }

@@ -96,4 +96,15 @@ final class OnnxTensors {
       throw new OnnxException(where + ": holds " + have + " values, its shape says " + want);
     }
   }
+
+  /** Refuses a constant with a NaN or infinite value (weights from a diverged training). */
+  static void requireFinite(Constant c, String where) {
+    float[] f = c.floats();
+    for (int i = 0; i < f.length; i++) {
+      if (!Float.isFinite(f[i])) {
+        throw new OnnxException(where + ": value " + i + " is " + f[i] + " (NaN or infinite"
+            + " weights)");
+      }
+    }
+  }
 }
