@@ -1,5 +1,7 @@
 package dev.upsampler.flink;
 
+import org.apache.flink.annotation.PublicEvolving;
+
 /**
  * A frame as the job carries it: where it comes from and its pixels, either encoded (an image
  * file going in, an encoded image coming out: cheaper to ship than raw pixels) or raw RGB24 when
@@ -10,6 +12,7 @@ package dev.upsampler.flink;
  * ordering moves on at once instead of waiting for it).
  * A Flink POJO: public fields and a no-argument constructor, serialised without Kryo.
  */
+@PublicEvolving
 public class FrameRecord {
   /** The stream the frame belongs to (for files: the directory they were read from). */
   public String streamId;
@@ -23,8 +26,9 @@ public class FrameRecord {
   public String outputName;
   /** Encoded image bytes, or raw RGB24 rows when {@code width > 0}. */
   public byte[] data;
-  /** Raw frames: width and height in pixels (0 for encoded data). */
+  /** Raw frames: width in pixels (0 for encoded data). */
   public int width;
+  /** Raw frames: height in pixels (0 for encoded data). */
   public int height;
   /** Raw frames: planar 4:2:0 (as decoders deliver it) instead of interleaved RGB24. */
   public boolean yuv;
@@ -43,8 +47,40 @@ public class FrameRecord {
   /** When the source emitted it (epoch millis), for the latency histogram. */
   public long ingestMillis;
 
+  /** An empty record (for Flink's POJO serializer; pipelines use {@link #encoded}). */
   public FrameRecord() {}
 
+  /**
+   * A frame of an encoded image (PNG, JPEG, BMP, or any format {@code upscale} reads), as a
+   * pipeline of your own makes it for {@link Upsampling#upscale}. The upscaled record keeps the
+   * stream, sequence and name (its extension changed to the output format) and carries the
+   * encoded result in {@link #data}.
+   *
+   * @param streamId the stream the frame belongs to (frame files land in a folder of this name)
+   * @param sequence its position in the stream, or 0 for stills that have no order
+   * @param name the file name it came from (its extension tells the input format apart when
+   *     the bytes do not, and names the output)
+   * @param encodedImage the image file's bytes, not copied
+   * @throws IllegalArgumentException when a name or the bytes are missing
+   */
+  public static FrameRecord encoded(String streamId, long sequence, String name,
+      byte[] encodedImage) {
+    if (streamId == null || name == null || name.isBlank() || encodedImage == null) {
+      throw new IllegalArgumentException("FrameRecord.encoded needs a stream id, a name and the"
+          + " image's bytes, got stream " + streamId + ", name " + name + ", "
+          + (encodedImage == null ? "no bytes" : encodedImage.length + " bytes"));
+    }
+    FrameRecord r = new FrameRecord();
+    r.streamId = streamId;
+    r.sequence = sequence;
+    r.sourceName = name;
+    r.outputName = name.substring(name.lastIndexOf('/') + 1);
+    r.data = encodedImage;
+    r.ingestMillis = System.currentTimeMillis();
+    return r;
+  }
+
+  /** Where it comes from and what it carries, for logs. */
   @Override
   public String toString() {
     return "FrameRecord[" + streamId + "/" + sourceName + " #" + sequence + ", "

@@ -136,8 +136,24 @@ public record JobDefinition(
 
   /** A definition from settings (missing ones take their defaults), validated. */
   public static JobDefinition of(Map<String, String> v) throws IOException {
-    JobDefinition d = new JobDefinition(
-        v.getOrDefault("name", "upsampler"), required(v, "input"), required(v, "output"),
+    JobDefinition d = create(v, required(v, "input"), required(v, "output"));
+    d.validate();
+    return d;
+  }
+
+  /**
+   * The upscaling settings alone, for the operator inside someone else's pipeline ({@link
+   * Upsampling}): no input or output to check, frames come and go as records.
+   */
+  static JobDefinition forOperator(Map<String, String> v) throws IOException {
+    JobDefinition d = create(v, OPERATOR_ONLY, OPERATOR_ONLY);
+    d.validateUpscaling();
+    return d;
+  }
+
+  private static JobDefinition create(Map<String, String> v, String input, String output) {
+    return new JobDefinition(
+        v.getOrDefault("name", "upsampler"), input, output,
         v.getOrDefault("kernel", "bicubic"), v.getOrDefault("scale", "2"),
         v.getOrDefault("color", "auto"), v.get("format"),
         number(v, "quality", "0.92", Float::parseFloat),
@@ -149,9 +165,10 @@ public record JobDefinition(
         number(v, "restart-attempts", "3", Integer::parseInt),
         VideoOptions.of(v), flinkSettings(v),
         KafkaOptions.of(v, v.getOrDefault("name", "upsampler")));
-    d.validate();
-    return d;
   }
+
+  /** Input and output of a definition made by {@link #forOperator}: records, not locations. */
+  static final String OPERATOR_ONLY = "(records)";
 
   private static Map<String, String> flinkSettings(Map<String, String> v) {
     Map<String, String> f = new java.util.TreeMap<>();
@@ -182,21 +199,7 @@ public record JobDefinition(
   }
 
   private void validate() throws IOException {
-    Size2 s = scaleYx();
-    if (s.h() < 1 || s.w() < 1 || s.h() > 8 || s.w() > 8) {
-      throw new IllegalArgumentException("scale must be 1..8, got " + scale);
-    }
-    KernelFiles.resolve(kernel, s); // unknown kernel, bad kernel file, NaN weights
-    ColorMode.parse(color);
-    if (format != null) {
-      ImageCodecs.formatFor(java.nio.file.Path.of("x"), format);
-    }
-    if (parallelism < 1 || threads < 1) {
-      throw new IllegalArgumentException("parallelism and threads must be >= 1");
-    }
-    if (quality <= 0 || quality > 1) {
-      throw new IllegalArgumentException("quality must be in (0, 1], got " + quality);
-    }
+    validateUpscaling();
     VideoOptions.Source src = source();
     if (KafkaTopic.isKafka(input)) {
       KafkaTopic.parse(input);
@@ -231,6 +234,28 @@ public record JobDefinition(
         throw new IllegalArgumentException("output " + output + " is inside the input " + input
             + ": outputs would be read as inputs");
       }
+    }
+  }
+
+  /** The settings of the upscaling itself: scale, kernel, colour, format, sizes. */
+  private void validateUpscaling() throws IOException {
+    Size2 s = scaleYx();
+    if (s.h() < 1 || s.w() < 1 || s.h() > 8 || s.w() > 8) {
+      throw new IllegalArgumentException("scale must be 1..8, got " + scale);
+    }
+    KernelFiles.resolve(kernel, s); // unknown kernel, bad kernel file, NaN weights
+    ColorMode.parse(color);
+    if (format != null) {
+      ImageCodecs.formatFor(java.nio.file.Path.of("x"), format);
+    }
+    if (parallelism < 1 || threads < 1) {
+      throw new IllegalArgumentException("parallelism and threads must be >= 1");
+    }
+    if (quality <= 0 || quality > 1) {
+      throw new IllegalArgumentException("quality must be in (0, 1], got " + quality);
+    }
+    if (maxPixels < 1) {
+      throw new IllegalArgumentException("max-pixels must be >= 1, got " + maxPixels);
     }
   }
 

@@ -58,8 +58,20 @@ public class UpscaleFunction extends ProcessFunction<FrameRecord, FrameRecord> {
   private transient Counter dropped;
   private transient LongCounter droppedTotal;
 
+  /** False inside a user's pipeline: only upscaled frames leave, no markers (see below). */
+  private final boolean markers;
+
   public UpscaleFunction(JobDefinition def) {
+    this(def, true);
+  }
+
+  /**
+   * @param markers whether markers pass and rejected or dropped frames of a sequence leave a skip
+   *     marker (for this project's ordering and video sinks); without, only upscaled frames leave
+   */
+  UpscaleFunction(JobDefinition def, boolean markers) {
     this.def = def;
+    this.markers = markers;
   }
 
   @Override
@@ -92,7 +104,9 @@ public class UpscaleFunction extends ProcessFunction<FrameRecord, FrameRecord> {
       if (r.dropped) {
         droppedTotal.add(1); // dropped by the live source's full queue: the run reports it
       }
-      out.collect(r); // end of stream, or a gap to step over: keeps its place in the order
+      if (markers) {
+        out.collect(r); // end of stream, or a gap to step over: keeps its place in the order
+      }
       return;
     }
     framesIn.inc();
@@ -104,9 +118,7 @@ public class UpscaleFunction extends ProcessFunction<FrameRecord, FrameRecord> {
     if (def.video().dropWhenLate() && age > def.video().maxLatencyMs()) {
       dropped.inc();
       droppedTotal.add(1);
-      FrameRecord gap = r.derive();
-      gap.skip = true;
-      out.collect(gap);
+      gap(r, out);
       return;
     }
     if (def.videoOutput() && r.sequence < 0) {
@@ -183,7 +195,14 @@ public class UpscaleFunction extends ProcessFunction<FrameRecord, FrameRecord> {
     LOG.warn("rejected {}: {}", r.sourceName, reason);
     ctx.output(REJECTS, Reject.of(r, r.sourceName, reason));
     if (r.sequence >= 0) {
-      FrameRecord gap = r.derive(); // its successors need not wait for it
+      gap(r, out); // its successors need not wait for it
+    }
+  }
+
+  /** Leaves a skip marker in the place of {@code r}, when this function emits markers. */
+  private void gap(FrameRecord r, Collector<FrameRecord> out) {
+    if (markers) {
+      FrameRecord gap = r.derive();
       gap.skip = true;
       out.collect(gap);
     }

@@ -174,11 +174,22 @@ public final class UpscaleJob {
 
   private static FileSource<FrameRecord> files(JobDefinition def,
       BulkFormat<FrameRecord, FileSourceSplit> format, MediaFileFilter filter) {
+    return files(def.input(), format, filter, def.monitorIntervalSeconds() > 0
+        ? Duration.ofSeconds(def.monitorIntervalSeconds()) : null);
+  }
+
+  /**
+   * Whole files below {@code input} read by {@code format}, each file one split; with {@code
+   * monitor}, new files keep coming in at that interval.
+   */
+  static FileSource<FrameRecord> files(String input,
+      BulkFormat<FrameRecord, FileSourceSplit> format, MediaFileFilter filter,
+      Duration monitor) {
     FileSource.FileSourceBuilder<FrameRecord> source = FileSource.forBulkFileFormat(
-        format, new Path(def.input()))
+        format, new Path(input))
         .setFileEnumerator(() -> new NonSplittingRecursiveEnumerator(filter));
-    if (def.monitorIntervalSeconds() > 0) {
-      source.monitorContinuously(Duration.ofSeconds(def.monitorIntervalSeconds()));
+    if (monitor != null) {
+      source.monitorContinuously(monitor);
     }
     return source.build();
   }

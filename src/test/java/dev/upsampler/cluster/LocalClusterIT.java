@@ -16,7 +16,7 @@ import dev.upsampler.io.VideoFrame;
 import dev.upsampler.io.VideoReader;
 import dev.upsampler.testing.TestVideos;
 import dev.upsampler.testing.KafkaBroker;
-import dev.upsampler.testing.KafkaFrames;
+import dev.upsampler.testing.KafkaTestFrames;
 import dev.upsampler.testing.S3Server;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -254,32 +254,32 @@ class LocalClusterIT {
   void survivesTwoTaskManagerKillsAndAJobManagerKillWithFramesFromAndToKafka()
       throws Exception {
     int frames = 160;
-    List<KafkaFrames.Sent> sent = new ArrayList<>();
+    List<KafkaTestFrames.Sent> sent = new ArrayList<>();
     for (int i = 0; i < frames; i++) {
-      sent.add(KafkaFrames.image("cam" + (i % 2), i / 2, frame(i)));
+      sent.add(KafkaTestFrames.image("cam" + (i % 2), i / 2, frame(i)));
     }
-    sent.add(KafkaFrames.image("cam0", 1000, KafkaFrames.noise(720, 540, 9)));
-    sent.add(new KafkaFrames.Sent("cam1", 1000L, "junk.png", "junk".getBytes(), null));
-    KafkaFrames.produce(broker, "frames", sent);
+    sent.add(KafkaTestFrames.image("cam0", 1000, KafkaTestFrames.noise(720, 540, 9)));
+    sent.add(new KafkaTestFrames.Sent("cam1", 1000L, "junk.png", "junk".getBytes(), null));
+    KafkaTestFrames.produce(broker, "frames", sent);
     Result submitted = script("submit", "jobs/kafka.yaml", "--input", broker.topic("frames"),
         "--output", broker.topic("frames-x2"), "--kernel", "nearest",
         "--set", "checkpoint-interval=1", "--set", "restart-attempts=10", "--detach");
     assertEquals(0, submitted.status, submitted.text);
     String jobId = submitted.text.replaceAll("(?s).*submitted ([0-9a-f]{32}).*", "$1");
     // Progress: frames committed to the output topic (read_committed), which no restart undoes.
-    chaosDuring(jobId, () -> KafkaFrames.consume(broker, "frames-x2").size(), frames,
+    chaosDuring(jobId, () -> KafkaTestFrames.consume(broker, "frames-x2").size(), frames,
         "frames", () -> {
       // Every good frame committed (read_committed), then the job is cancelled.
       long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
-      while (KafkaFrames.consume(broker, "frames-x2").size() < frames + 1
+      while (KafkaTestFrames.consume(broker, "frames-x2").size() < frames + 1
           && System.nanoTime() < deadline) {
         Thread.sleep(500);
       }
       Result cancelled = script("cancel", jobId);
       assertEquals(0, cancelled.status, cancelled.text);
     });
-    KafkaFrames.assertExactlyTheGoodFrames(broker, sent, "frames-x2");
-    List<String> rejects = KafkaFrames.consume(broker, "frames-x2-rejects").stream()
+    KafkaTestFrames.assertExactlyTheGoodFrames(broker, sent, "frames-x2");
+    List<String> rejects = KafkaTestFrames.consume(broker, "frames-x2-rejects").stream()
         .map(r -> new String(r.value(), StandardCharsets.UTF_8)).toList();
     assertEquals(1, rejects.size(), rejects.toString());
     assertTrue(rejects.get(0).contains("junk.png"), rejects.get(0));

@@ -5,14 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.upsampler.flink.FrameRecord;
 import dev.upsampler.flink.JobDefinition;
 import dev.upsampler.flink.Reject;
 import dev.upsampler.flink.UpscaleJob;
+import dev.upsampler.flink.Upsampling;
 import dev.upsampler.image.Frame;
 import dev.upsampler.io.ImageCodecs;
 import dev.upsampler.testing.CliRun;
 import dev.upsampler.testing.KafkaBroker;
-import dev.upsampler.testing.KafkaFrames;
+import dev.upsampler.testing.Resources;
+import dev.upsampler.testing.KafkaTestFrames;
 import dev.upsampler.testing.TestVideos;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -58,20 +61,20 @@ class KafkaJobITCase {
 
   @Test
   void framesThroughKafkaExactlyOnceInOrderWithBadRecordsReported() throws Exception {
-    List<KafkaFrames.Sent> sent = new ArrayList<>();
+    List<KafkaTestFrames.Sent> sent = new ArrayList<>();
     for (long i = 0; i < 12; i++) {
-      sent.add(KafkaFrames.image("camA", i, TestVideos.pattern((int) i, 64, 48)));
+      sent.add(KafkaTestFrames.image("camA", i, TestVideos.pattern((int) i, 64, 48)));
     }
-    Frame big = KafkaFrames.noise(720, 540, 3); // its PNG is above Kafka's default 1 MiB limit
-    sent.add(KafkaFrames.image("camB", 0, KafkaFrames.noise(32, 24, 1)));
-    sent.add(KafkaFrames.image("camB", 1, big));
+    Frame big = KafkaTestFrames.noise(720, 540, 3); // its PNG is above Kafka's default 1 MiB limit
+    sent.add(KafkaTestFrames.image("camB", 0, KafkaTestFrames.noise(32, 24, 1)));
+    sent.add(KafkaTestFrames.image("camB", 1, big));
     assertTrue(sent.get(sent.size() - 1).value().length > (1 << 20));
-    sent.add(new KafkaFrames.Sent("camB", 2L, "text.png", "not an image".getBytes(), null));
-    sent.add(new KafkaFrames.Sent("camB", 3L, "empty.png", new byte[0], null));
-    byte[] png = ImageCodecs.encode(KafkaFrames.noise(40, 30, 2), "png", 0.92f);
-    sent.add(new KafkaFrames.Sent("camB", 4L, "cut.png", java.util.Arrays.copyOf(png, png.length / 2), null));
-    sent.add(KafkaFrames.image("camB", 5, KafkaFrames.noise(32, 24, 5)));
-    KafkaFrames.produce(broker, "in", sent);
+    sent.add(new KafkaTestFrames.Sent("camB", 2L, "text.png", "not an image".getBytes(), null));
+    sent.add(new KafkaTestFrames.Sent("camB", 3L, "empty.png", new byte[0], null));
+    byte[] png = ImageCodecs.encode(KafkaTestFrames.noise(40, 30, 2), "png", 0.92f);
+    sent.add(new KafkaTestFrames.Sent("camB", 4L, "cut.png", java.util.Arrays.copyOf(png, png.length / 2), null));
+    sent.add(KafkaTestFrames.image("camB", 5, KafkaTestFrames.noise(32, 24, 5)));
+    KafkaTestFrames.produce(broker, "in", sent);
 
     CliRun r = run("run", "jobs/kafka.yaml", "--input", broker.topic("in"), "--output",
         broker.topic("out"), "--kernel", "nearest", "--set", "bounded=true",
@@ -79,12 +82,12 @@ class KafkaJobITCase {
     assertEquals(1, r.status(), "three rejects: " + r.out() + r.err());
     assertTrue(r.out().contains("15 frames written to " + broker.topic("out") + ", 3 rejected"
         + " (see " + broker.topic("out-rejects") + ")"), r.out());
-    KafkaFrames.assertExactlyTheGoodFrames(broker, sent, "out");
+    KafkaTestFrames.assertExactlyTheGoodFrames(broker, sent, "out");
 
     List<String> rejects = new ArrayList<>();
-    for (ConsumerRecord<byte[], byte[]> j : KafkaFrames.consume(broker, "out-rejects")) {
+    for (ConsumerRecord<byte[], byte[]> j : KafkaTestFrames.consume(broker, "out-rejects")) {
       assertEquals("camB", new String(j.key(), StandardCharsets.UTF_8));
-      rejects.add(KafkaFrames.header(j, "seq") + " " + new String(j.value(), StandardCharsets.UTF_8));
+      rejects.add(KafkaTestFrames.header(j, "seq") + " " + new String(j.value(), StandardCharsets.UTF_8));
     }
     rejects.sort(null);
     assertEquals(3, rejects.size(), rejects.toString());
@@ -122,16 +125,53 @@ class KafkaJobITCase {
     }
   }
 
+  /**
+   * The library's Kafka source and sink ({@link dev.upsampler.flink.kafka.KafkaFrames}) around
+   * {@link Upsampling}: frames written by one pipeline, read back, upscaled and compared.
+   */
+  @Test
+  void librarySourceAndSinkCarryFramesThroughATopic() throws Exception {
+    String topic = broker.topic("library-frames");
+    List<FrameRecord> frames = new ArrayList<>();
+    for (String p : List.of("camera.png", "coffee.png")) {
+      frames.add(FrameRecord.encoded("lib", frames.size(), p,
+          java.nio.file.Files.readAllBytes(Resources.path("photos/" + p))));
+    }
+    StreamExecutionEnvironment out = StreamExecutionEnvironment.getExecutionEnvironment();
+    out.fromData(frames).sinkTo(dev.upsampler.flink.kafka.KafkaFrames.sink(topic).atLeastOnce()
+        .jobName("library-test").build());
+    out.execute("library to kafka");
+
+    StreamExecutionEnvironment in = StreamExecutionEnvironment.getExecutionEnvironment();
+    List<FrameRecord> got = new ArrayList<>();
+    try (var it = Upsampling.upscale(in.fromSource(dev.upsampler.flink.kafka.KafkaFrames
+            .source(topic).groupId("library-test").bounded(true).build(),
+        org.apache.flink.api.common.eventtime.WatermarkStrategy.noWatermarks(), "kafka"),
+        "nearest", 2).executeAndCollect()) {
+      it.forEachRemaining(got::add);
+    }
+    got.sort(java.util.Comparator.comparingLong(r -> r.sequence));
+    assertEquals(List.of("camera.png", "coffee.png"), got.stream().map(r -> r.outputName)
+        .toList());
+    for (int i = 0; i < got.size(); i++) {
+      assertEquals("lib", got.get(i).streamId);
+      Frame src = ImageCodecs.decode(frames.get(i).data, Path.of("x.png"), Long.MAX_VALUE);
+      Frame up = ImageCodecs.decode(got.get(i).data, Path.of("x.png"), Long.MAX_VALUE);
+      assertEquals(2 * src.width(), up.width());
+      assertEquals(2 * src.height(), up.height());
+    }
+  }
+
   @Test
   void aFailureMidJobLeavesEveryFrameExactlyOnce() throws Exception {
-    List<KafkaFrames.Sent> sent = new ArrayList<>();
+    List<KafkaTestFrames.Sent> sent = new ArrayList<>();
     for (long i = 0; i < 40; i++) {
-      sent.add(KafkaFrames.image("cam" + (i % 2), i / 2, TestVideos.pattern((int) i, 96, 64)));
+      sent.add(KafkaTestFrames.image("cam" + (i % 2), i / 2, TestVideos.pattern((int) i, 96, 64)));
       if (i == 20) {
-        sent.add(new KafkaFrames.Sent("cam0", 1000L, "bad.png", "junk".getBytes(), null));
+        sent.add(new KafkaTestFrames.Sent("cam0", 1000L, "bad.png", "junk".getBytes(), null));
       }
     }
-    KafkaFrames.produce(broker, "fail-in", sent);
+    KafkaTestFrames.produce(broker, "fail-in", sent);
     Map<String, String> v = new HashMap<>(Map.of("name", "failover",
         "input", broker.topic("fail-in"), "output", broker.topic("fail-out"),
         "kernel", "nearest", "scale", "2", "parallelism", "2", "bounded", "true",
@@ -146,16 +186,16 @@ class KafkaJobITCase {
         new FailingOnceRejects());
     env.execute("kafka failover");
     assertTrue(FailingOnceRejects.FAILED.get(), "the failure was injected");
-    KafkaFrames.assertExactlyTheGoodFrames(broker, sent, "fail-out");
+    KafkaTestFrames.assertExactlyTheGoodFrames(broker, sent, "fail-out");
   }
 
   @Test
   void aBrokerRestartedMidJobIsSurvived() throws Exception {
-    List<KafkaFrames.Sent> sent = new ArrayList<>();
+    List<KafkaTestFrames.Sent> sent = new ArrayList<>();
     for (long i = 0; i < 240; i++) {
-      sent.add(KafkaFrames.image("cam" + (i % 2), i / 2, TestVideos.pattern((int) i, 640, 480)));
+      sent.add(KafkaTestFrames.image("cam" + (i % 2), i / 2, TestVideos.pattern((int) i, 640, 480)));
     }
-    KafkaFrames.produce(broker, "restart-in", sent);
+    KafkaTestFrames.produce(broker, "restart-in", sent);
     java.util.concurrent.CompletableFuture<CliRun> job =
         java.util.concurrent.CompletableFuture.supplyAsync(() -> run("run", "jobs/kafka.yaml",
             "--input", broker.topic("restart-in"), "--output", broker.topic("restart-out"),
@@ -168,7 +208,7 @@ class KafkaJobITCase {
     broker.restart();
     CliRun r = job.get(4, java.util.concurrent.TimeUnit.MINUTES);
     assertEquals(0, r.status(), r.out() + r.err());
-    KafkaFrames.assertExactlyTheGoodFrames(broker, sent, "restart-out");
+    KafkaTestFrames.assertExactlyTheGoodFrames(broker, sent, "restart-out");
   }
 
   /** Waits until a topic holds a record, committed or not (end offsets, read_uncommitted). */

@@ -34,8 +34,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * Frames through Kafka as other services see them: written by a plain producer with the job's
  * record format, read back by a plain read_committed consumer, checked against the engine.
  */
-public final class KafkaFrames {
-  private KafkaFrames() {}
+public final class KafkaTestFrames {
+  private KafkaTestFrames() {}
 
   /** What the producer sent: key, seq, name, the frame (null for a bad record). */
   public record Sent(String key, Long seq, String name, byte[] value, Frame frame) {}
