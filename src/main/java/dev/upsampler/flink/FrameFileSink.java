@@ -14,7 +14,7 @@ import org.apache.flink.core.fs.Path;
  * deterministic, so a frame replayed after a failure overwrites its earlier copy: after any
  * restart the output holds each frame exactly once and never a partial file.
  */
-public final class FrameFileSink implements Sink<FrameRecord> {
+final class FrameFileSink implements Sink<FrameRecord> {
   private static final long serialVersionUID = 1L;
   private final String output;
 

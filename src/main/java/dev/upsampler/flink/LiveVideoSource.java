@@ -44,7 +44,7 @@ import org.slf4j.LoggerFactory;
  *       absorbs what it can).
  * </ul>
  */
-public final class LiveVideoSource
+final class LiveVideoSource
     implements Source<FrameRecord, LiveVideoSource.Split, List<LiveVideoSource.Split>> {
   private static final long serialVersionUID = 1L;
   private static final Logger LOG = LoggerFactory.getLogger(LiveVideoSource.class);

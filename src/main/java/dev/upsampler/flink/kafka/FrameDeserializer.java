@@ -15,7 +15,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * that is no number) becomes a record carrying the error, which the job reports as a reject
  * and steps over.
  */
-public final class FrameDeserializer implements KafkaRecordDeserializationSchema<FrameRecord> {
+final class FrameDeserializer implements KafkaRecordDeserializationSchema<FrameRecord> {
   private static final long serialVersionUID = 1L;
   private final int maxRecordBytes;
 

@@ -10,7 +10,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * value = the encoded image, headers {@code seq} (when the frame has a number) and {@code name}.
  * Keys decide the partition, so one stream stays in one partition, in order.
  */
-public final class FrameSerializer implements KafkaRecordSerializationSchema<FrameRecord> {
+final class FrameSerializer implements KafkaRecordSerializationSchema<FrameRecord> {
   private static final long serialVersionUID = 1L;
   private final String topic;
 

@@ -13,7 +13,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * "reason", "time"}} (as a line of the files' {@code _rejects.jsonl}), headers {@code seq} and
  * {@code name} as on the frames.
  */
-public final class RejectSerializer implements KafkaRecordSerializationSchema<Reject> {
+final class RejectSerializer implements KafkaRecordSerializationSchema<Reject> {
   private static final long serialVersionUID = 1L;
   private static final ObjectMapper JSON = new ObjectMapper();
   private final String topic;

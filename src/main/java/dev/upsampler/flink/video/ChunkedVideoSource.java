@@ -24,7 +24,7 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
  * one, so faster machines take more chunks. Chunks are handed out in order (a video's first
  * chunks first), so its segments are complete, and joined, as early as possible.
  */
-public final class ChunkedVideoSource extends AbstractFileSource<ChunkSegment, VideoChunkSplit> {
+final class ChunkedVideoSource extends AbstractFileSource<ChunkSegment, VideoChunkSplit> {
   private static final long serialVersionUID = 1L;
 
   private ChunkedVideoSource(Path input, FileEnumerator.Provider enumerator,

@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * are removed. Chunks with no frame at all are stepped over (each was reported). Runs with
  * parallelism 1.
  */
-public final class SegmentJoinSink implements Sink<ChunkSegment>,
+final class SegmentJoinSink implements Sink<ChunkSegment>,
     SupportsWriterState<ChunkSegment, ChunkSegment>, SupportsCommitter<VideoSink.Join> {
   private static final long serialVersionUID = 1L;
   private static final Logger LOG = LoggerFactory.getLogger(SegmentJoinSink.class);

@@ -9,7 +9,7 @@ import org.apache.flink.core.fs.Path;
  * A split of a {@link ChunkedVideoSource}: one chunk of one video file. Its id names the file
  * and the chunk, so it stays the same across enumerations and restores.
  */
-public final class VideoChunkSplit extends FileSourceSplit {
+final class VideoChunkSplit extends FileSourceSplit {
   private static final long serialVersionUID = 1L;
   private final VideoChunk chunk;
 
