@@ -106,11 +106,13 @@ class PublicApiTest {
    */
   @Test
   void everythingElseIsPublicOnlyForAnotherPackage() throws IOException {
-    List<Path> sources;
+    java.util.Map<Path, String> sources = new java.util.HashMap<>(); // each file read once
     try (var main = Files.walk(Path.of("src/main/java"));
         var test = Files.walk(Path.of("src/test/java"))) {
-      sources = java.util.stream.Stream.concat(main, test)
-          .filter(p -> p.toString().endsWith(".java")).toList();
+      for (Path p : java.util.stream.Stream.concat(main, test)
+          .filter(p -> p.toString().endsWith(".java")).toList()) {
+        sources.put(p, Files.readString(p));
+      }
     }
     List<String> needless = new ArrayList<>();
     for (JavaClass c : classes) {
@@ -123,11 +125,8 @@ class PublicApiTest {
       String ownDir = c.getPackageName().replace('.', '/');
       boolean usedElsewhere = c.getDirectDependenciesToSelf().stream()
           .anyMatch(d -> !d.getOriginClass().getPackageName().equals(c.getPackageName()));
-      for (int i = 0; !usedElsewhere && i < sources.size(); i++) {
-        Path p = sources.get(i);
-        usedElsewhere = !p.getParent().endsWith(ownDir)
-            && Files.readString(p).contains(c.getName());
-      }
+      usedElsewhere |= sources.entrySet().stream().anyMatch(e ->
+          !e.getKey().getParent().endsWith(ownDir) && e.getValue().contains(c.getName()));
       if (!usedElsewhere) {
         needless.add(c.getName());
       }
