@@ -2,8 +2,8 @@
 
   /usr/bin/python3 src/test/resources/golden/generate_espcn_goldens.py
 Writes espcn_cases.json: per case the layers (["conv", in, out, k] with padding k // 2,
-["prelu", c], ["relu", alpha] for ReLU (alpha 0) or LeakyReLU, ["shuffle", block] for
-PixelShuffle), the skip connection added to the output (none, nearest or bicubic:
+["prelu", c], ["relu", alpha] for ReLU (alpha 0) or LeakyReLU, ["clamp", min, max] for
+Hardtanh (ReLU6 is Hardtanh(0, 6)), ["shuffle", block] for PixelShuffle), the skip connection added to the output (none, nearest or bicubic:
 F.interpolate, align_corners=False), every layer's parameters in the order the Java layers keep
 them, the input x, r = dL/dy (L = sum(y * r), y the layers' output without the skip), y, y plus
 the skip, each layer's parameter gradients and dL/dx.
@@ -27,13 +27,17 @@ def build(spec):
             layers.append(nn.PReLU(s[1]))
         elif s[0] == "relu":
             layers.append(nn.ReLU() if s[1] == 0 else nn.LeakyReLU(s[1]))
+        elif s[0] == "clamp":
+            layers.append(nn.Hardtanh(s[1], s[2]))
         elif s[0] == "shuffle":
             layers.append(nn.PixelShuffle(s[1]))
     return nn.Sequential(*layers).double()
 
 
 def espcn(c, mid, scale, act):
-    a = (lambda: ["prelu", c]) if act == "prelu" else (lambda: ["relu", act])
+    a = ((lambda: ["prelu", c]) if act == "prelu"
+         else (lambda: ["clamp", act[0], act[1]]) if isinstance(act, tuple)
+         else (lambda: ["relu", act]))
     spec = [["conv", 1, c, 3], a()]
     for _ in range(mid):
         spec += [["conv", c, c, 3], a()]
@@ -44,7 +48,8 @@ cases = []
 for (c, mid, scale, act, skip, h, w) in [(4, 1, 2, "prelu", "nearest", 6, 5),
                                          (3, 2, 3, 0.0, "bicubic", 5, 7),
                                          (4, 0, 2, 0.1, "none", 7, 4),
-                                         (5, 1, 4, 0.0, "nearest", 4, 4)]:
+                                         (5, 1, 4, 0.0, "nearest", 4, 4),
+                                         (4, 2, 3, (-0.2, 0.3), "nearest", 5, 6)]:
     spec = espcn(c, mid, scale, act)
     net = build(spec)
     for p in net.parameters():

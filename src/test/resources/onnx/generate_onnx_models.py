@@ -72,6 +72,27 @@ class Bilinear(nn.Module):
                                                           align_corners=False)
 
 
+class Relu6Hardtanh(nn.Module):
+    """Clamps between layers: ReLU6 and Hardtanh (ONNX Clip with min/max inputs from opset 11,
+    attributes before), PixelShuffle, optionally a bicubic skip. The first convolution's weights
+    are scaled up so that ReLU6's upper bound is reached."""
+
+    def __init__(self, skip):
+        super().__init__()
+        self.skip = skip
+        self.body = nn.Sequential(nn.Conv2d(1, 8, 3, padding=1), nn.ReLU6(),
+                                  nn.Conv2d(8, 8, 3, padding=1), nn.Hardtanh(-0.5, 0.5),
+                                  nn.Conv2d(8, 4, 3, padding=1), nn.PixelShuffle(2))
+        with torch.no_grad():
+            self.body[0].weight.mul_(30)
+
+    def forward(self, x):
+        y = self.body(x)
+        if self.skip:
+            y = y + F.interpolate(x, scale_factor=2, mode="bicubic", align_corners=False)
+        return y
+
+
 def export(name, model, h, w, opset, dynamic):
     model.eval()
     for p in model.parameters():
@@ -94,3 +115,5 @@ export("espcn_bicubic", Espcn(), 20, 24, 14, True)
 export("fsrcnn_nearest", Fsrcnn(), 18, 21, 14, True)
 export("ecbsr_repeat_x3_opset9", Ecbsr(3), 12, 16, 9, False)
 export("bilinear_sub_div", Bilinear(), 15, 17, 13, True)
+export("relu6_hardtanh", Relu6Hardtanh(True), 16, 19, 13, True)
+export("relu6_hardtanh_opset9", Relu6Hardtanh(False), 11, 9, 9, False)

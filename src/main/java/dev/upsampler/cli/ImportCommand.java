@@ -131,6 +131,9 @@ final class ImportCommand extends BaseCommand {
     if (l instanceof NetworkLayer.LeakyRelu r) {
       return r.alpha() == 0f ? "relu" : "leaky_relu " + r.alpha();
     }
+    if (l instanceof NetworkLayer.Clamp k) {
+      return "clamp [" + k.min() + ", " + k.max() + "]";
+    }
     if (l instanceof NetworkLayer.DepthToSpace d) {
       return "depth_to_space " + d.block() + (d.dcr() ? " dcr" : " crd");
     }

@@ -83,9 +83,9 @@ final class TrainCommand extends BaseCommand {
           + " space.")
   String espcnShape;
 
-  @Option(names = "--activation", defaultValue = "prelu", paramLabel = "prelu|relu",
+  @Option(names = "--activation", defaultValue = "prelu", paramLabel = "prelu|relu|relu6",
       description = "--model espcn: the activation after each convolution but the last"
-          + " (default ${DEFAULT-VALUE}).")
+          + " (default ${DEFAULT-VALUE}; relu6 clamps to [0, 6] as mobile networks do).")
   String activation;
 
   @Option(names = "--expand", defaultValue = "0", paramLabel = "E",
@@ -194,8 +194,8 @@ final class TrainCommand extends BaseCommand {
     if (expand < 0 || expand > 1024 || (expand > 0 && !model.equals("espcn"))) {
       throw usage("--expand must be 0..1024 and is for --model espcn, got " + expand);
     }
-    if (!activation.equals("prelu") && !activation.equals("relu")) {
-      throw usage("--activation must be prelu or relu, got " + activation);
+    if (!List.of("prelu", "relu", "relu6").contains(activation)) {
+      throw usage("--activation must be prelu, relu or relu6, got " + activation);
     }
     if (scale < 2 || scale > 4) {
       throw usage("--scale must be 2, 3 or 4");

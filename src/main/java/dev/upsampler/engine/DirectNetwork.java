@@ -26,8 +26,11 @@ final class DirectNetwork {
   private final int maxChannels;
   private final RowKernel kernel;
 
-  /** A convolution and the activation folded into it: PReLU slopes (ReLU: zeros), or null. */
-  private record Step(NetworkLayer.Conv2d conv, float[] slopes) {}
+  /**
+   * A convolution, the activation folded into its store (PReLU slopes, ReLU: zeros; or null),
+   * and a clamp after that (ReLU6), or null.
+   */
+  private record Step(NetworkLayer.Conv2d conv, float[] slopes, NetworkLayer.Clamp clamp) {}
 
   private DirectNetwork(List<Step> steps, NetworkLayer.ConvTranspose2d last, RowKernel kernel) {
     this.steps = steps;
@@ -44,8 +47,8 @@ final class DirectNetwork {
   }
 
   /**
-   * The direct form of {@code layers}, or null where it does not apply: an activation that does
-   * not follow a convolution, a transposed convolution with dilation, depth to space that does
+   * The direct form of {@code layers}, or null where it does not apply: an activation or clamp
+   * that does not follow a convolution (and its activation), a transposed convolution with dilation, depth to space that does
    * not follow a convolution.
    */
   static DirectNetwork of(List<NetworkLayer> layers, RowKernel kernel) {
@@ -60,8 +63,11 @@ final class DirectNetwork {
         if (slopes != null && slopes.length != c.out()) {
           return null;
         }
-        steps.add(new Step(c, slopes));
         i += slopes == null ? 0 : 1;
+        NetworkLayer.Clamp clamp = i + 1 < layers.size()
+            && layers.get(i + 1) instanceof NetworkLayer.Clamp k ? k : null;
+        i += clamp == null ? 0 : 1;
+        steps.add(new Step(c, slopes, clamp));
       } else if (l instanceof NetworkLayer.ConvTranspose2d t && i == layers.size() - 1
           && t.spec().dilation().h() == 1 && t.spec().dilation().w() == 1) {
         last = t;
@@ -195,6 +201,11 @@ final class DirectNetwork {
           c.out());
       kernel.conv(ws.weights, c.out(), cur, first, ws.taps, taps, ws.bias,
           s.slopes(), next, first, plane, len);
+      if (s.clamp() != null) {
+        for (int o = 0; o < c.out(); o++) {
+          s.clamp().apply(next, o * plane + first, o * plane + first + len, next);
+        }
+      }
       clearBorder(next, c.out(), g);
       float[] swap = cur;
       cur = next;

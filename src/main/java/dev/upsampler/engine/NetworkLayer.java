@@ -4,13 +4,14 @@ import java.util.Objects;
 
 /**
  * One layer of a {@link SequentialNetwork}: a same-padded convolution, an activation (PReLU,
- * ReLU, LeakyReLU), or an upscaling layer that ends the network (a transposed convolution or a
+ * ReLU, LeakyReLU, a clamp such as ReLU6), or an upscaling layer that ends the network (a transposed convolution or a
  * depth-to-space rearrangement). Parameters are one flat array per layer (weights, then bias), the layout PyTorch
  * uses; the arrays are shared, not copied, so a network being trained runs with its current
  * weights. {@code forward} works on one image stored channel after channel.
  */
 public sealed interface NetworkLayer permits NetworkLayer.Conv2d, NetworkLayer.PRelu,
-    NetworkLayer.LeakyRelu, NetworkLayer.ConvTranspose2d, NetworkLayer.DepthToSpace {
+    NetworkLayer.LeakyRelu, NetworkLayer.Clamp, NetworkLayer.ConvTranspose2d,
+    NetworkLayer.DepthToSpace {
 
   int inChannels();
 
@@ -162,6 +163,47 @@ public sealed interface NetworkLayer permits NetworkLayer.Conv2d, NetworkLayer.P
       for (int i = 0, end = channels * h * w; i < end; i++) {
         float v = x[i];
         y[i] = v > 0 ? v : alpha * v;
+      }
+    }
+  }
+
+  /**
+   * A clamp inside the network, {@code y = min(max(x, min), max)} on {@code channels} channels
+   * (ONNX Clip between layers: PyTorch's ReLU6 is {@code [0, 6]}, Hardtanh {@code [-1, 1]}); a
+   * bound may be infinite (no bound on that side). In place allowed.
+   */
+  record Clamp(int channels, float min, float max) implements NetworkLayer {
+    public Clamp {
+      if (channels < 1 || Float.isNaN(min) || Float.isNaN(max) || min > max) {
+        throw new SpecException("a clamp needs channels >= 1 and bounds min <= max, got "
+            + channels + " channels, [" + min + ", " + max + "]");
+      }
+    }
+
+    @Override
+    public float[] params() {
+      return new float[0];
+    }
+
+    @Override
+    public int inChannels() {
+      return channels;
+    }
+
+    @Override
+    public int outChannels() {
+      return channels;
+    }
+
+    @Override
+    public void forward(float[] x, int h, int w, float[] y, Workspace ws) {
+      apply(x, 0, channels * h * w, y);
+    }
+
+    /** Clamps {@code x[from, to)} into the same places of {@code y}. */
+    void apply(float[] x, int from, int to, float[] y) {
+      for (int i = from; i < to; i++) {
+        y[i] = Math.min(Math.max(x[i], min), max);
       }
     }
   }

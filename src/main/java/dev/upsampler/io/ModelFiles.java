@@ -51,14 +51,15 @@ import java.util.zip.ZipOutputStream;
  * [channels]}, ConvTranspose2d weights {@code [in, out, k, k]} with PyTorch's {@code padding} /
  * {@code output_padding}, ONNX {@code pads}, or TensorFlow's {@code "same"} / {@code "valid"}
  * (whose crop differs from PyTorch's by a pixel: kept exactly, see SEMANTICS.md). The network
- * takes luma in [0, 1]. Activations {@code relu} and {@code leaky_relu} ({@code "alpha"}) take
- * the channels of the layer before; {@code depth_to_space} ({@code "out"} channels, {@code
- * "block"}, {@code "order"} {@code "crd"} as PyTorch's PixelShuffle or {@code "dcr"}) ends a
- * network as a transposed convolution can. The optional {@code skip} adds that interpolation of
- * the input to the output (a global residual connection; {@code train --skip}), and the
- * optional {@code "clip": [min, max]} clamps the output after it. Loading checks everything (version, keys, layer types, shapes against
- * the declared sizes, NaN/Inf, the chain of channels, the scale) and names the file and the
- * cause when a check fails.
+ * takes luma in [0, 1]. Activations {@code relu}, {@code leaky_relu} ({@code "alpha"}) and
+ * {@code clamp} ({@code "min"}, {@code "max"}, either left out for no bound: ReLU6 is {@code
+ * "min": 0, "max": 6}) take the channels of the layer before; {@code depth_to_space} ({@code
+ * "out"} channels, {@code "block"}, {@code "order"} {@code "crd"} as PyTorch's PixelShuffle or
+ * {@code "dcr"}) ends a network as a transposed convolution can. The optional {@code skip} adds
+ * that interpolation of the input to the output (a global residual connection; {@code train
+ * --skip}), and the optional {@code "clip": [min, max]} clamps the output after it. Loading
+ * checks everything (version, keys, layer types, shapes against the declared sizes, NaN/Inf,
+ * the chain of channels, the scale) and names the file and the cause when a check fails.
  */
 public final class ModelFiles {
   public static final String FORMAT = "upsampler-model/1";
@@ -67,7 +68,7 @@ public final class ModelFiles {
           "architecture");
   private static final Set<String> LAYER_KEYS = Set.of("type", "in", "out", "kernel",
       "channels", "stride", "padding", "output_padding", "pads", "weight", "bias", "alpha",
-      "block", "order");
+      "block", "order", "min", "max");
 
   private ModelFiles() {}
 
@@ -135,6 +136,20 @@ public final class ModelFiles {
     return net;
   }
 
+  /** A clamp's bound {@code key}: a number, or absent for none on that side. */
+  private static float bound(JsonNode l, String key, Path manifest, String where)
+      throws InvalidInputException {
+    JsonNode b = l.get(key);
+    if (b == null) {
+      return key.equals("min") ? Float.NEGATIVE_INFINITY : Float.POSITIVE_INFINITY;
+    }
+    if (!b.isNumber() || !Double.isFinite(b.doubleValue())) {
+      throw new InvalidInputException(manifest, where + ": \"" + key + "\" must be a finite"
+          + " number (leave it out for no bound), got " + b);
+    }
+    return b.floatValue();
+  }
+
   /** Layer {@code i}, which takes {@code channels} channels (what the layer before gives). */
   private static NetworkLayer layer(JsonNode l, int i, int channels, Path manifest, Weights w)
       throws IOException {
@@ -192,6 +207,9 @@ public final class ModelFiles {
           }
           return new NetworkLayer.LeakyRelu(channels, a.floatValue());
         }
+        case "clamp":
+          return new NetworkLayer.Clamp(channels, bound(l, "min", manifest, where),
+              bound(l, "max", manifest, where));
         case "depth_to_space": {
           int out = integer(l, "out", manifest, where);
           int block = integer(l, "block", manifest, where);
@@ -204,7 +222,7 @@ public final class ModelFiles {
         }
         default:
           throw new InvalidInputException(manifest, where + ": unknown layer type '" + type
-              + "'; expected conv2d, prelu, relu, leaky_relu, conv_transpose2d or"
+              + "'; expected conv2d, prelu, relu, leaky_relu, clamp, conv_transpose2d or"
               + " depth_to_space");
       }
     } catch (SpecException | ShapeException e) {
@@ -246,6 +264,14 @@ public final class ModelFiles {
         d.put("type", r.alpha() == 0f ? "relu" : "leaky_relu");
         if (r.alpha() != 0f) {
           d.put("alpha", r.alpha());
+        }
+      } else if (l instanceof NetworkLayer.Clamp k) {
+        d.put("type", "clamp");
+        if (k.min() != Float.NEGATIVE_INFINITY) {
+          d.put("min", k.min());
+        }
+        if (k.max() != Float.POSITIVE_INFINITY) {
+          d.put("max", k.max());
         }
       } else if (l instanceof NetworkLayer.DepthToSpace s) {
         d.put("type", "depth_to_space");

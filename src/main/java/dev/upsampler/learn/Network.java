@@ -54,7 +54,7 @@ public final class Network {
   /**
    * A plain ESPCN/ECBSR-style stack on one channel: a 3x3 convolution to {@code channels}, {@code
    * mid} more 3x3 convolutions at that width, each followed by the activation ({@code prelu},
-   * {@code relu}), a last 3x3 convolution to {@code scale^2} channels and depth to space. Everything
+   * {@code relu}, {@code relu6}), a last 3x3 convolution to {@code scale^2} channels and depth to space. Everything
    * runs at the input's size, so it costs {@code 9 * (channels * (1 + mid * channels + scale^2))}
    * multiply-adds per input pixel. The last layer starts near zero: with a skip connection the
    * network starts as the interpolation it adds to.
@@ -92,8 +92,9 @@ public final class Network {
     return switch (kind) {
       case "prelu" -> new PReluLayer(channels, 0.25f);
       case "relu" -> new ReluLayer(channels, 0f);
-      default -> throw new IllegalArgumentException("activation must be prelu or relu, got "
-          + kind);
+      case "relu6" -> new ClampLayer(channels, 0f, 6f);
+      default -> throw new IllegalArgumentException("activation must be prelu, relu or relu6,"
+          + " got " + kind);
     };
   }
 

@@ -55,9 +55,9 @@ class SequentialNetworkTest {
   }
 
   /**
-   * Networks ending in depth to space (both orders, 1-3 output channels, ReLU/LeakyReLU/PReLU,
-   * some with a nearest or bicubic skip and a clip) served in tiles by direct convolution equal
-   * the untiled layers plus the skip computed here.
+   * Networks ending in depth to space (both orders, 1-3 output channels, ReLU/LeakyReLU/PReLU
+   * and/or a clamp between layers, some with a nearest or bicubic skip and a clip) served in
+   * tiles by direct convolution equal the untiled layers plus the skip computed here.
    */
   @Test
   void depthToSpaceNetworksTileSeamlessly() {
@@ -69,11 +69,19 @@ class SequentialNetworkTest {
         int c = 2 + rnd.nextInt(5);
         List<NetworkLayer> layers = new ArrayList<>();
         layers.add(new NetworkLayer.Conv2d(1, c, 3, random(rnd, c * 9 + c)));
-        layers.add(switch (rnd.nextInt(3)) {
-          case 0 -> new NetworkLayer.LeakyRelu(c, 0f);
-          case 1 -> new NetworkLayer.LeakyRelu(c, 0.1f);
-          default -> new NetworkLayer.PRelu(random(rnd, c));
-        });
+        int activation = rnd.nextInt(4);
+        if (activation < 3) {
+          layers.add(switch (activation) {
+            case 0 -> new NetworkLayer.LeakyRelu(c, 0f);
+            case 1 -> new NetworkLayer.LeakyRelu(c, 0.1f);
+            default -> new NetworkLayer.PRelu(random(rnd, c));
+          });
+        }
+        // a clamp between layers (ReLU6-like), one side open or both, after or instead of one
+        if (activation == 3 || rnd.nextInt(3) == 0) {
+          layers.add(rnd.nextBoolean() ? new NetworkLayer.Clamp(c, -0.3f, 0.5f)
+              : new NetworkLayer.Clamp(c, Float.NEGATIVE_INFINITY, 0.4f));
+        }
         int k = 1 + 2 * rnd.nextInt(3);
         int phases = out * scale * scale;
         layers.add(new NetworkLayer.Conv2d(c, phases, k, random(rnd, phases * c * k * k
@@ -83,6 +91,8 @@ class SequentialNetworkTest {
         int w = 1 + rnd.nextInt(30);
         int tile = 1 + rnd.nextInt(9);
         SequentialNetwork tiled = new SequentialNetwork(layers, tile);
+        assertTrue(tiled.pathDescription().startsWith("tiles by direct convolution"), layers
+            + ": " + tiled.pathDescription());
         Interpolation skip = out == 1 && rnd.nextBoolean()
             ? (rnd.nextBoolean() ? Interpolation.NEAREST : Interpolation.BICUBIC) : null;
         boolean clip = rnd.nextBoolean();
@@ -104,7 +114,7 @@ class SequentialNetworkTest {
         if (skip != null) {
           skip.layer(1, scale, scale).apply(x, base);
         }
-        String what = "trial " + trial + ": x" + scale + " out " + out + " " + layers.get(3)
+        String what = "trial " + trial + ": x" + scale + " out " + out + " " + layers
             + " " + h + "x" + w + " tile " + tile + " skip " + skip + " clip " + clip;
         for (int i = 0; i < y.data().length; i++) {
           float expected = whole[i] * 255f + (skip != null ? base.data()[i] : 0f);

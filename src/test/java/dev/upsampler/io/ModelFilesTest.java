@@ -78,7 +78,10 @@ class ModelFilesTest {
     return y.data();
   }
 
-  /** ReLU, LeakyReLU, depth to space (DCR), a nearest skip and a clip survive save and load. */
+  /**
+   * ReLU, LeakyReLU, clamps between layers (one side open), depth to space (DCR), a nearest skip
+   * and a clip survive save and load.
+   */
   @Test
   void espcnStyleNetworksRoundTrip() throws Exception {
     java.util.Random rnd = new java.util.Random(4);
@@ -93,17 +96,21 @@ class ModelFilesTest {
     SequentialNetwork net = new SequentialNetwork(java.util.List.of(
         new NetworkLayer.Conv2d(1, 5, 3, a), new NetworkLayer.LeakyRelu(5, 0f),
         new NetworkLayer.Conv2d(5, 5, 3, b), new NetworkLayer.LeakyRelu(5, 0.05f),
-        new NetworkLayer.Conv2d(5, 9, 3, c), new NetworkLayer.DepthToSpace(1, 3, true)))
+        new NetworkLayer.Clamp(5, Float.NEGATIVE_INFINITY, 0.5f),
+        new NetworkLayer.Conv2d(5, 9, 3, c), new NetworkLayer.Clamp(9, 0f, 6f),
+        new NetworkLayer.DepthToSpace(1, 3, true)))
         .withSkip(dev.upsampler.engine.Interpolation.NEAREST).withClip(0f, 1f);
     Path m = dir.resolve("espcn.json");
     ModelFiles.save(m, net, "espcn test", null);
     String text = Files.readString(m);
     assertTrue(text.contains("\"relu\"") && text.contains("\"leaky_relu\"")
-        && text.contains("\"depth_to_space\"") && text.contains("\"dcr\""), text);
+        && text.contains("\"depth_to_space\"") && text.contains("\"dcr\"")
+        && text.contains("\"clamp\""), text);
     SequentialNetwork back = ModelFiles.loadNetwork(m);
-    assertEquals(6, back.layers().size());
-    assertEquals(net.layers().get(3), back.layers().get(3)); // LeakyRelu(5, 0.05): a value
-    assertEquals(net.layers().get(5), back.layers().get(5));
+    assertEquals(8, back.layers().size());
+    for (int i : new int[] {3, 4, 6, 7}) { // LeakyRelu(5, 0.05), the clamps, depth to space
+      assertEquals(net.layers().get(i), back.layers().get(i));
+    }
     assertEquals(net.skip(), back.skip());
     Tensor x = Tensor.zeros(1, 1, 7, 8);
     for (int i = 0; i < x.data().length; i++) {
@@ -137,6 +144,11 @@ class ModelFilesTest {
     refused(edit(manifest, m -> m.put("scale", 3)), "declares scale 3");
     refused(edit(manifest, m -> ((ObjectNode) m.get("layers").get(1)).removeAll()
         .put("type", "leaky_relu")), "layer 1: \"alpha\" must be a number");
+    refused(edit(manifest, m -> ((ObjectNode) m.get("layers").get(1)).removeAll()
+        .put("type", "clamp").put("min", 1).put("max", 0)), "layer 1 (clamp): a clamp needs"
+        + " channels >= 1 and bounds min <= max, got 8 channels, [1.0, 0.0]");
+    refused(edit(manifest, m -> ((ObjectNode) m.get("layers").get(1)).removeAll()
+        .put("type", "clamp").put("max", "six")), "layer 1: \"max\" must be a finite number");
     refused(edit(manifest, m -> m.putArray("clip").add(1)), "\"clip\" must be [min, max]");
     refused(edit(manifest, m -> m.putArray("clip").add(1).add(0)), "a clip needs min <= max");
     refused(edit(manifest, m -> ((ArrayNode) m.get("layers")).add(new ObjectMapper()

@@ -59,6 +59,8 @@ class EspcnGoldenTest {
         }
         case "prelu" -> layers.add(new PReluLayer(s.get(1).asInt(), 0.25f));
         case "relu" -> layers.add(new ReluLayer(channels, (float) s.get(1).asDouble()));
+        case "clamp" -> layers.add(new ClampLayer(channels, (float) s.get(1).asDouble(),
+            (float) s.get(2).asDouble()));
         case "shuffle" -> {
           int b = s.get(1).asInt();
           layers.add(new DepthToSpaceLayer(channels / (b * b), b, false));

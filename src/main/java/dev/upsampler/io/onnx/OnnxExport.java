@@ -22,7 +22,7 @@ import java.util.Arrays;
 /**
  * A network as an ONNX graph (opset 17, input "x" [1, 1, H, W], output "y"), so other runtimes
  * (ONNX Runtime in the benchmarks) run exactly what the engine runs: Conv with symmetric pads,
- * PRelu, Relu, LeakyRelu, ConvTranspose with the canonical crop as pads, DepthToSpace, the skip as
+ * PRelu, Relu, LeakyRelu, Clip between layers, ConvTranspose with the canonical crop as pads, DepthToSpace, the skip as
  * a Resize of the input added to the output, a final Clip. Sizes are fixed (ONNX Runtime plans
  * better with them); {@link OnnxImport} reads the result back to the same network.
  */
@@ -57,6 +57,17 @@ public final class OnnxExport {
           n.addAttribute(AttributeProto.newBuilder().setName("alpha").setType(1)
               .setF(r.alpha()));
         }
+      } else if (l instanceof NetworkLayer.Clamp k) {
+        n.setOpType("Clip"); // an absent bound is an empty input name, as ONNX has it
+        boolean low = k.min() != Float.NEGATIVE_INFINITY;
+        boolean high = k.max() != Float.POSITIVE_INFINITY;
+        if (low) {
+          g.addInitializer(tensor("lo" + i, new float[] {k.min()}));
+        }
+        if (high) {
+          g.addInitializer(tensor("hi" + i, new float[] {k.max()}));
+        }
+        n.addInput(low ? "lo" + i : "").addInput(high ? "hi" + i : "");
       } else if (l instanceof NetworkLayer.DepthToSpace d) {
         n.setOpType("DepthToSpace")
             .addAttribute(AttributeProto.newBuilder().setName("blocksize").setType(2)

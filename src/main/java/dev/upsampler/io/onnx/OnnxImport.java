@@ -358,14 +358,15 @@ public final class OnnxImport {
       throw new OnnxException(where + ": bounds [" + min + ", " + max + "]");
     }
     GraphValue v = value(n, 0, where);
-    if (v instanceof Net x && x.scale() == 1 && !x.layers().isEmpty() && min == 0f
-        && max == Float.POSITIVE_INFINITY) {
-      put(n, x.with(new NetworkLayer.LeakyRelu(x.channels(), 0f), 1), where); // a ReLU
+    if (v instanceof Net x && x.scale() == 1 && !x.layers().isEmpty()) {
+      put(n, x.with(min == 0f && max == Float.POSITIVE_INFINITY
+          ? new NetworkLayer.LeakyRelu(x.channels(), 0f) // a ReLU: folded into the store
+          : new NetworkLayer.Clamp(x.channels(), min, max), 1), where);
     } else if ((v instanceof Net x && x.scale() > 1) || (v instanceof Sum s && s.copies() == 0)) {
       put(n, new Clipped(v, min, max), where);
     } else {
       throw new OnnxException(where + ": a Clip on " + describe(v) + " is not supported (only"
-          + " Clip(0, inf) as a ReLU, or a clamp of the final output)");
+          + " between layers before the upscaling one, or a clamp of the final output)");
     }
   }
 

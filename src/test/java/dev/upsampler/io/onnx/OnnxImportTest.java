@@ -41,7 +41,9 @@ class OnnxImportTest {
     "espcn_bicubic, 2, 6, BICUBIC",
     "fsrcnn_nearest, 2, 5, NEAREST",
     "ecbsr_repeat_x3_opset9, 3, 4, NEAREST",
-    "bilinear_sub_div, 2, 4, BILINEAR"})
+    "bilinear_sub_div, 2, 4, BILINEAR",
+    "relu6_hardtanh, 2, 6, BICUBIC",
+    "relu6_hardtanh_opset9, 2, 6, "})
   void pytorchExportsImportAndReproducePyTorch(String name, int scale, int layers,
       Interpolation skip) throws Exception {
     SequentialNetwork net = OnnxImport.load(Resources.path("onnx/" + name + ".onnx"));
@@ -74,6 +76,7 @@ class OnnxImportTest {
           new java.util.Random(3)).inference();
       java.util.List<NetworkLayer> layers = new java.util.ArrayList<>(net.layers());
       layers.set(3, new NetworkLayer.LeakyRelu(6, 0.2f)); // PReLU, then a LeakyReLU
+      layers.add(4, new NetworkLayer.Clamp(6, Float.NEGATIVE_INFINITY, 0.7f)); // a clamp
       net = new SequentialNetwork(layers);
       net = skip == null ? net.withClip(-0.5f, 1.5f) : net.withSkip(skip);
       Path f = dir.resolve("export.onnx");
@@ -87,6 +90,17 @@ class OnnxImportTest {
             "layer " + i);
       }
       assertTrue(Arrays.equals(net.clip(), back.clip()));
+    }
+  }
+
+  /** PyTorch's ReLU6 and Hardtanh are Clip nodes between layers: clamps the engine serves. */
+  @Test
+  void clipsBetweenLayersAreClampLayers() throws Exception {
+    for (String name : new String[] {"relu6_hardtanh", "relu6_hardtanh_opset9"}) {
+      SequentialNetwork net = OnnxImport.load(Resources.path("onnx/" + name + ".onnx"));
+      assertEquals(new NetworkLayer.Clamp(8, 0f, 6f), net.layers().get(1), name);
+      assertEquals(new NetworkLayer.Clamp(8, -0.5f, 0.5f), net.layers().get(3), name);
+      assertTrue(net.pathDescription().startsWith("tiles by direct convolution"), name);
     }
   }
 
