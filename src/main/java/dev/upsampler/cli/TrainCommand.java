@@ -17,6 +17,7 @@ import dev.upsampler.learn.Adam;
 import dev.upsampler.learn.Loss;
 import dev.upsampler.learn.Network;
 import dev.upsampler.learn.NetworkTrainer;
+import dev.upsampler.learn.PatchSampler;
 import dev.upsampler.learn.SingleLayerTrainer;
 import dev.upsampler.learn.Trainer;
 import dev.upsampler.learn.TrainingPair;
@@ -168,6 +169,12 @@ final class TrainCommand extends BaseCommand {
       + " --bicubic-baseline does, and record the gain in the model's manifest.")
   Path evalDir;
 
+  @Option(names = "--patch-candidates", defaultValue = "1", paramLabel = "K",
+      description = "Networks: each training patch is the hardest of K uniformly drawn ones,"
+          + " the one where bicubic misses the photograph most (edges and texture over flat"
+          + " areas); 1 draws uniformly (default ${DEFAULT-VALUE}).")
+  int patchCandidates;
+
   @Option(names = "--resume", description = "Continue from OUT's checkpoint (or, without one,"
       + " start from the model already at OUT).")
   boolean resume;
@@ -196,6 +203,11 @@ final class TrainCommand extends BaseCommand {
     }
     if (!List.of("prelu", "relu", "relu6").contains(activation)) {
       throw usage("--activation must be prelu, relu or relu6, got " + activation);
+    }
+    if (patchCandidates < 1 || patchCandidates > 64
+        || (patchCandidates > 1 && model.equals("single"))) {
+      throw usage("--patch-candidates must be 1..64 and is for networks, got "
+          + patchCandidates);
     }
     if (scale < 2 || scale > 4) {
       throw usage("--scale must be 2, 3 or 4");
@@ -253,12 +265,14 @@ final class TrainCommand extends BaseCommand {
       Network net = model.equals("fsrcnn")
           ? Network.fsrcnn(shape[0], shape[1], shape[2], scale, new Random(seed))
           : Network.espcn(shape[0], shape[1], scale, activation, expand, new Random(seed));
-      t = new NetworkTrainer(net, scale, patch, batch, rate, loss, 4, skip, augment);
+      t = new NetworkTrainer(net, scale, patch, batch, rate, loss, 4, skip, augment)
+          .sampling(PatchSampler.hardest(patchCandidates));
       what = String.format(Locale.ROOT, "%s%s x%d, %s loss, %d parameters, %d multiply-adds"
           + " per input pixel", model.equals("fsrcnn")
           ? String.format(Locale.ROOT, "FSRCNN(d=%d, s=%d, m=%d)", shape[0], shape[1], shape[2])
           : String.format(Locale.ROOT, "ESPCN-style(C=%d, M=%d, %s%s)", shape[0], shape[1],
-          activation, expand > 0 ? ", trained re-parameterised x" + expand : ""), skip != null ? " + " + skipName + " skip" : "",
+          activation, expand > 0 ? ", trained re-parameterised x" + expand : ""),
+          skip != null ? " + " + skipName + " skip" : "",
           scale, loss, t.parameters().stream().mapToInt(p -> p.length).sum(),
           ((NetworkTrainer) t).inference().macsPerPixel());
       if (resume && checkpoint == null && Files.exists(out)) {
@@ -488,6 +502,7 @@ final class TrainCommand extends BaseCommand {
       info.put("loss", Loss.parse(lossName).toString());
       info.put("skip", skipName);
       info.put("augment", augment);
+      info.put("patch_candidates", patchCandidates);
     }
     info.put("scale", scale);
     info.put("channel", "luma (served on luma by --color auto, the default)");

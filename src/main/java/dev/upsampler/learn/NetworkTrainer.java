@@ -45,6 +45,7 @@ public final class NetworkTrainer implements Trainer {
   private final ConvTranspose skip;
   /** Patches under random flips and transposes. */
   private final boolean augment;
+  private PatchSampler sampler = PatchSampler.uniform();
 
   public NetworkTrainer(Network network, int scale, int patch, int batch, float lr, Loss loss,
       int margin, Interpolation skip, boolean augment) {
@@ -67,6 +68,12 @@ public final class NetworkTrainer implements Trainer {
     for (Layer l : network.layers()) {
       optimizers.add(new Adam(l.parameters().length, lr));
     }
+  }
+
+  /** Draws training patches with {@code s} from now on (uniformly placed until called). */
+  public NetworkTrainer sampling(PatchSampler s) {
+    this.sampler = java.util.Objects.requireNonNull(s, "sampler");
+    return this;
   }
 
   public Network network() {
@@ -98,7 +105,7 @@ public final class NetworkTrainer implements Trainer {
 
   @Override
   public double step(List<TrainingPair> pairs, Random rnd, Parallelism par) {
-    int[][] at = TrainingPair.randomPatches(pairs, batch, patch, rnd);
+    int[][] at = sampler.draw(pairs, batch, patch, rnd);
     int[] symmetry = new int[batch];
     for (int b = 0; augment && b < batch; b++) {
       symmetry[b] = rnd.nextInt(8);

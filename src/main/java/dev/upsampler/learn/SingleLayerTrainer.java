@@ -28,6 +28,7 @@ public final class SingleLayerTrainer implements Trainer {
   private final int patch;
   private final int batch;
   private final int margin;
+  private final PatchSampler sampler = PatchSampler.uniform();
 
   /**
    * @param start the weights to start from (null: bicubic's)
@@ -91,7 +92,7 @@ public final class SingleLayerTrainer implements Trainer {
   /** One Adam step on a batch of random patches; returns the batch's mean squared error. */
   @Override
   public double step(List<TrainingPair> pairs, Random rnd, Parallelism par) {
-    int[][] at = TrainingPair.randomPatches(pairs, batch, patch, rnd);
+    int[][] at = sampler.draw(pairs, batch, patch, rnd);
     double[][] results = new double[batch][];
     par.forEachIndex(batch,
         b -> results[b] = gradient(pairs.get(at[b][0]), at[b][1], at[b][2], at[b][3]));

@@ -17,24 +17,6 @@ public record TrainingPair(String name, Frame hr, Frame lr, float[] hrY, float[]
     return new TrainingPair(name, hr, lr, luma(hr), luma(lr));
   }
 
-  /**
-   * Where a batch's patches come from: {picture index, x, y, side} per patch, the side {@code
-   * patch} low-resolution pixels (or the picture's smaller side), uniformly placed.
-   */
-  static int[][] randomPatches(java.util.List<TrainingPair> pairs, int batch, int patch,
-      java.util.Random rnd) {
-    int[][] at = new int[batch][];
-    for (int b = 0; b < batch; b++) {
-      int index = rnd.nextInt(pairs.size());
-      TrainingPair p = pairs.get(index);
-      int lw = p.lr().width();
-      int lh = p.lr().height();
-      int side = Math.min(patch, Math.min(lw, lh));
-      at[b] = new int[] {index, rnd.nextInt(lw - side + 1), rnd.nextInt(lh - side + 1), side};
-    }
-    return at;
-  }
-
   /** Full-range BT.601 luma in [0, 255]. */
   static float[] luma(Frame f) {
     int w = f.width();
