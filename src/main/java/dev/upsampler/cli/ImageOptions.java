@@ -14,7 +14,8 @@ import picocli.CommandLine.Spec;
 /** Kernel, scale and colour options shared by upscale, eval and compare. */
 final class ImageOptions {
   @Option(names = "--scale", paramLabel = "S|SX,SY",
-      description = "Integer scale 1..8, or x and y scales (default: 2; a .npy kernel's stride).")
+      description = "Integer scale 1..8, or x and y scales (default: 2; a .npy kernel's"
+          + " stride, a model's scale).")
   String scale;
 
   @Option(names = "--kernel", paramLabel = "NAME|PATH.npy|model:PATH", defaultValue = "bicubic",
@@ -77,8 +78,9 @@ final class ImageOptions {
   UpscaleKernel kernel() throws IOException {
     validate();
     Size2 s = scaleYx();
-    boolean file = kernel.trim().toLowerCase(java.util.Locale.ROOT).endsWith(".npy");
-    return KernelFiles.resolve(kernel, s == null && !file ? Size2.square(2) : s);
+    // A kernel file or a model brings its own scale; a built-in kernel's is 2 unless given.
+    return KernelFiles.resolve(kernel, s == null && !KernelFiles.carriesScale(kernel)
+        ? Size2.square(2) : s);
   }
 
   ColorMode colorMode() {

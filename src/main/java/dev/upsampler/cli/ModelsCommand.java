@@ -22,10 +22,10 @@ import picocli.CommandLine.Option;
       "Lists the trained models that ship with upsampler.",
       "",
       "Use them by name (upscale --kernel sr-x2, kernel: sr-x2-fast in a job). Shows the"
-          + " architecture, scale, size, the x2 Y-PSNR gain"
+          + " architecture, scale, size, the Y-PSNR gain at its scale"
           + " over bicubic measured on photographs no model saw (eval --bicubic-baseline), and"
-          + " the speed measured now: a 640x360 luma plane to 1280x720 on --threads threads"
-          + " (median of --runs after a warm-up).",
+          + " the speed measured now: a luma plane upscaled to 1280x720 (640x360 at x2, 427x240"
+          + " at x3, 320x180 at x4) on --threads threads (median of --runs after a warm-up).",
       ""
     })
 final class ModelsCommand extends BaseCommand {
@@ -48,7 +48,7 @@ final class ModelsCommand extends BaseCommand {
       throw usage("--threads must be 1..256");
     }
     out().printf(Locale.ROOT, "%-11s %-34s %5s %7s %9s %11s %14s%n", "name", "architecture",
-        "scale", "params", "MACs/px", "gain dB", runs > 0 ? "360p->720p ms" : "");
+        "scale", "params", "MACs/px", "gain dB", runs > 0 ? "to 720p ms" : "");
     for (String name : ShippedModels.NAMES) {
       JsonNode m = ShippedModels.describe(name);
       SequentialNetwork net = ModelFiles.loadNetwork(ShippedModels.manifest(name));
@@ -58,7 +58,7 @@ final class ModelsCommand extends BaseCommand {
           ? String.format(Locale.ROOT, "%+.2f", trained.get("eval_gain_db").asDouble()) : "-";
       String speed = "";
       if (runs > 0) {
-        double ms = time(net, t);
+        double ms = time(net, m.path("scale").asInt(), t);
         speed = String.format(Locale.ROOT, "%.1f (%.0f fps)", ms, 1000 / ms);
       }
       out().printf(Locale.ROOT, "%-11s %-34s %5s %7d %9d %11s %14s%n", name,
@@ -69,7 +69,7 @@ final class ModelsCommand extends BaseCommand {
     }
     out().println();
     out().println("gain: mean over " + gainPhotos() + " (eval --reference DIR --bicubic-baseline"
-        + " --kernel NAME --scale 2); speed: " + t + " thread(s), network only (decoding,"
+        + " --kernel NAME); speed: " + t + " thread(s), network only (decoding,"
         + " colour conversion and encoding not included).");
     return 0;
   }
@@ -79,13 +79,17 @@ final class ModelsCommand extends BaseCommand {
     return t.path("eval_photos").asText("the evaluation photographs");
   }
 
-  private double time(SequentialNetwork net, int threads) {
-    Tensor x = Tensor.zeros(1, 1, 360, 640);
+  /** Median ms to upscale a random plane to 1280x720 (the input rounded up at x3). */
+  private double time(SequentialNetwork net, int scale, int threads) {
+    int h = (720 + scale - 1) / scale;
+    int w = (1280 + scale - 1) / scale;
+    Tensor x = Tensor.zeros(1, 1, h, w);
     Random rnd = new Random(1);
     for (int i = 0; i < x.data().length; i++) {
       x.data()[i] = rnd.nextFloat() * 255f;
     }
-    Tensor y = Tensor.zeros(1, 1, 720, 1280);
+    int[] o = net.outputSize(h, w);
+    Tensor y = Tensor.zeros(1, 1, o[0], o[1]);
     double[] ms = new double[runs];
     try (Parallelism par = Parallelism.newPool(threads)) {
       for (int i = 0; i < 3; i++) {

@@ -79,6 +79,17 @@ public final class KernelFiles {
     return load(Path.of(k), scale);
   }
 
+  /**
+   * True when {@code kernel} names something with a scale of its own (a {@code .npy} kernel's
+   * stride, a model's layers, a shipped model): asked for at no scale, it upscales by that.
+   */
+  public static boolean carriesScale(String kernel) {
+    String k = kernel.trim();
+    String lower = k.toLowerCase(Locale.ROOT);
+    return lower.endsWith(".npy") || lower.endsWith(".json") || k.startsWith("model:")
+        || ShippedModels.has(k);
+  }
+
   /** Loads a user kernel; {@code scale} (null: from the JSON) must agree with its stride. */
   public static UpscaleKernel load(Path npy, Size2 scale) throws IOException {
     NpyArray w = Npy.read(npy);
