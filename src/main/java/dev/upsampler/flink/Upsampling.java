@@ -29,9 +29,9 @@ import org.apache.flink.streaming.api.transformations.OneInputTransformation;
  * project's video sources emit them) leave encoded as {@code frame_NNNNNNNN.png}.
  *
  * <p>Kernels are the names {@code upscale --kernel} takes (nearest, bilinear, bicubic,
- * lanczos3, fcn, identity, the shipped models sr-x2 and sr-x2-fast) or the path of a kernel
- * ({@code .npy}) or model ({@code .json}) file, which must exist where the job is built and
- * where it runs (on a cluster: on every TaskManager).
+ * lanczos3, fcn, identity, the shipped models sr-x2, sr-x2-fast, sr-x3, sr-x4) or the path of
+ * a kernel ({@code .npy}) or model ({@code .json}) file, which must exist where the job is built
+ * and where it runs (on a cluster: on every TaskManager).
  */
 @PublicEvolving
 public final class Upsampling {

@@ -49,8 +49,8 @@ public final class KernelFiles {
 
   /**
    * A built-in kernel by name, a shipped model by name ({@link ShippedModels}: sr-x2,
-   * sr-x2-fast), a user kernel by path ({@code .npy}), or a trained model: {@code model:PATH} or
-   * a {@code .json} manifest ({@link ModelFiles}).
+   * sr-x2-fast, sr-x3, sr-x4), a user kernel by path ({@code .npy}), or a trained model: {@code
+   * model:PATH} or a {@code .json} manifest ({@link ModelFiles}).
    */
   public static UpscaleKernel resolve(String kernel, Size2 scale) throws IOException {
     String k = kernel.trim();

@@ -20,8 +20,8 @@ import java.util.Map;
  * model reader takes files) and loaded from there.
  */
 public final class ShippedModels {
-  /** The names, best quality first. */
-  public static final List<String> NAMES = List.of("sr-x2", "sr-x2-fast");
+  /** The names: x2 best quality first, then x3 and x4. */
+  public static final List<String> NAMES = List.of("sr-x2", "sr-x2-fast", "sr-x3", "sr-x4");
 
   private static final Map<String, Path> EXTRACTED = new HashMap<>();
 

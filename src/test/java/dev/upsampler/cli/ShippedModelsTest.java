@@ -41,13 +41,15 @@ class ShippedModelsTest {
   }
 
   @Test
-  void bothBeatBicubicOnAPhotographTheyNeverSaw() {
+  void eachBeatsBicubicOnAPhotographTheyNeverSaw() {
     // A crop of coffee.png, one of the four evaluation photographs: never trained on. Measured
-    // when the models shipped: sr-x2 +2.676 dB, sr-x2-fast +2.026; the bounds catch a model
-    // that got worse or a serving path that changed its output.
-    for (String[] m : new String[][] {{"sr-x2", "2.4"}, {"sr-x2-fast", "1.8"}}) {
+    // when the models shipped: sr-x2 +2.676 dB, sr-x2-fast +2.026, sr-x3 +1.865 (x3), sr-x4
+    // +1.617 (x4); the bounds catch a model that got worse or a serving path that changed its
+    // output. No --scale: each model brings its own.
+    for (String[] m : new String[][] {{"sr-x2", "2.4"}, {"sr-x2-fast", "1.8"}, {"sr-x3", "1.6"},
+        {"sr-x4", "1.4"}}) {
       CliRun r = CliRun.run("eval", "--reference", Resources.path("photos/coffee_256.png")
-          .toString(), "--bicubic-baseline", "--kernel", m[0], "--scale", "2");
+          .toString(), "--bicubic-baseline", "--kernel", m[0]);
       assertEquals(0, r.status(), r.err());
       Matcher g = Pattern.compile("mean \\(Y-PSNR dB\\).*?([+-][0-9.]+)\\s*$", Pattern.MULTILINE)
           .matcher(r.out());
@@ -62,11 +64,25 @@ class ShippedModelsTest {
   void modelsListsNameArchitectureGainAndSpeed() {
     CliRun r = CliRun.run("models", "--runs", "1", "--threads", "1");
     assertEquals(0, r.status(), r.err());
-    for (String name : new String[] {"sr-x2 ", "sr-x2-fast "}) {
+    for (String name : new String[] {"sr-x2 ", "sr-x2-fast ", "sr-x3 ", "sr-x4 "}) {
       assertTrue(r.out().contains(name), r.out());
     }
     assertTrue(r.out().contains("espcn 32,4") && r.out().contains("espcn 12,2")
+        && r.out().contains("espcn 24,3") && r.out().contains(" x4 ")
         && r.out().contains("bicubic skip") && r.out().contains("fps"), r.out());
+  }
+
+  @Test
+  void anX4ModelUpscalesByFourWithoutBeingTold() throws Exception {
+    Path in = Resources.path("photos/small_coffee.png");
+    Path out = dir.resolve("x4.png");
+    CliRun r = CliRun.run("upscale", "--input", in.toString(), "--output", out.toString(),
+        "--kernel", "sr-x4");
+    assertEquals(0, r.status(), r.err());
+    Frame src = ImageCodecs.read(in, ImageCodecs.DEFAULT_MAX_PIXELS);
+    Frame up = ImageCodecs.read(out, ImageCodecs.DEFAULT_MAX_PIXELS);
+    assertEquals(4 * src.width(), up.width());
+    assertEquals(4 * src.height(), up.height());
   }
 
   @Test
