@@ -10,8 +10,7 @@ import java.util.Objects;
  * weights. {@code forward} works on one image stored channel after channel.
  */
 public sealed interface NetworkLayer permits NetworkLayer.Conv2d, NetworkLayer.PRelu,
-    NetworkLayer.LeakyRelu, NetworkLayer.Clamp, NetworkLayer.ConvTranspose2d,
-    NetworkLayer.DepthToSpace {
+    NetworkLayer.FixedActivation, NetworkLayer.ConvTranspose2d, NetworkLayer.DepthToSpace {
 
   int inChannels();
 
@@ -123,12 +122,32 @@ public sealed interface NetworkLayer permits NetworkLayer.Conv2d, NetworkLayer.P
     }
   }
 
+  /** An activation without parameters: as many channels out as in, value by value. */
+  sealed interface FixedActivation extends NetworkLayer permits LeakyRelu, Clamp {
+    int channels();
+
+    @Override
+    default float[] params() {
+      return new float[0];
+    }
+
+    @Override
+    default int inChannels() {
+      return channels();
+    }
+
+    @Override
+    default int outChannels() {
+      return channels();
+    }
+  }
+
   /**
    * ReLU ({@code alpha} 0) or LeakyReLU: {@code y = x > 0 ? x : alpha * x} on {@code channels}
    * channels; in place allowed. A PReLU whose slopes are fixed, which is how the direct form
    * folds it into the convolution before it.
    */
-  record LeakyRelu(int channels, float alpha) implements NetworkLayer {
+  record LeakyRelu(int channels, float alpha) implements FixedActivation {
     public LeakyRelu {
       if (channels < 1 || !Float.isFinite(alpha)) {
         throw new SpecException("a ReLU needs channels >= 1 and a finite slope, got " + channels
@@ -141,21 +160,6 @@ public sealed interface NetworkLayer permits NetworkLayer.Conv2d, NetworkLayer.P
       float[] a = new float[channels];
       java.util.Arrays.fill(a, alpha);
       return a;
-    }
-
-    @Override
-    public float[] params() {
-      return new float[0];
-    }
-
-    @Override
-    public int inChannels() {
-      return channels;
-    }
-
-    @Override
-    public int outChannels() {
-      return channels;
     }
 
     @Override
@@ -172,27 +176,12 @@ public sealed interface NetworkLayer permits NetworkLayer.Conv2d, NetworkLayer.P
    * (ONNX Clip between layers: PyTorch's ReLU6 is {@code [0, 6]}, Hardtanh {@code [-1, 1]}); a
    * bound may be infinite (no bound on that side). In place allowed.
    */
-  record Clamp(int channels, float min, float max) implements NetworkLayer {
+  record Clamp(int channels, float min, float max) implements FixedActivation {
     public Clamp {
       if (channels < 1 || Float.isNaN(min) || Float.isNaN(max) || min > max) {
         throw new SpecException("a clamp needs channels >= 1 and bounds min <= max, got "
             + channels + " channels, [" + min + ", " + max + "]");
       }
-    }
-
-    @Override
-    public float[] params() {
-      return new float[0];
-    }
-
-    @Override
-    public int inChannels() {
-      return channels;
-    }
-
-    @Override
-    public int outChannels() {
-      return channels;
     }
 
     @Override
