@@ -19,10 +19,11 @@ final class ImageOptions {
   String scale;
 
   @Option(names = "--kernel", paramLabel = "NAME|PATH.npy|model:PATH", defaultValue = "bicubic",
-      description = "nearest, bilinear, bicubic, lanczos3, fcn, identity, a .npy kernel with"
+      description = "nearest, bilinear, bicubic, lanczos3, fcn, identity, a shipped model"
+          + " (sr-x2, sr-x2-fast, sr-x3, sr-x4: see the models command), a .npy kernel with"
           + " an optional JSON of its settings beside it, or a trained model (model:OUT.npy"
-          + " from train --model single, model:OUT.json from train --model fsrcnn or import;"
-          + " use with --color y) (default ${DEFAULT-VALUE}).")
+          + " from train --model single, model:OUT.json from train or import) (default"
+          + " ${DEFAULT-VALUE}).")
   String kernel;
 
   @Option(names = "--color", paramLabel = "auto|rgb|y", defaultValue = "auto",

@@ -80,10 +80,15 @@ public final class ModelFiles {
 
   /** The model as a kernel for {@code upscale} and the job; {@code scale} (or null) must match. */
   public static UpscaleKernel load(Path manifest, Size2 scale) throws IOException {
+    return load(manifest, manifest.getFileName().toString(), scale);
+  }
+
+  /** The same, the kernel called {@code name} (in reports and comparison pictures). */
+  static UpscaleKernel load(Path manifest, String name, Size2 scale) throws IOException {
     SequentialNetwork net = loadNetwork(manifest);
     UpscaleKernel k;
     try {
-      k = UpscaleKernel.network(manifest.getFileName().toString(), net);
+      k = UpscaleKernel.network(name, net);
     } catch (IllegalArgumentException e) {
       throw new InvalidInputException(manifest, e.getMessage());
     }

@@ -34,7 +34,7 @@ public final class ShippedModels {
 
   /** The shipped model {@code name} as a kernel; {@code scale} (or null) must be its scale. */
   public static UpscaleKernel load(String name, Size2 scale) throws IOException {
-    return ModelFiles.load(manifest(name), scale);
+    return ModelFiles.load(manifest(name), name, scale);
   }
 
   /** The model's manifest as JSON (architecture, scale, what its training measured). */
