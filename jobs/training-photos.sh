@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Gathers the freely licensed photographs the shipped models (sr-x2, sr-x2-fast, sr-x3, sr-x4)
-# are trained and measured on, from Debian packages (downloaded with apt-get download, unpacked here; nothing
-# is installed), into DIR/train and DIR/eval, with DIR/LICENSES.md naming each file's licence:
+# are trained and measured on, from Debian packages (downloaded with apt-get download, unpacked
+# here; nothing is installed), into DIR/train and DIR/eval, with DIR/LICENSES.md naming each file's licence:
 #   jobs/training-photos.sh [DIR]        (default target/photos)
 # train: scikit-image's public-domain and CC0 photographs, scikit-learn's two CC BY 2.0 photos,
 #        KDE Plasma's photographic wallpapers (LGPL-3), MATE's nature backgrounds (GPL-2+).

@@ -3,10 +3,11 @@
   /usr/bin/python3 src/test/resources/golden/generate_espcn_goldens.py
 Writes espcn_cases.json: per case the layers (["conv", in, out, k] with padding k // 2,
 ["prelu", c], ["relu", alpha] for ReLU (alpha 0) or LeakyReLU, ["clamp", min, max] for
-Hardtanh (ReLU6 is Hardtanh(0, 6)), ["shuffle", block] for PixelShuffle), the skip connection added to the output (none, nearest or bicubic:
-F.interpolate, align_corners=False), every layer's parameters in the order the Java layers keep
-them, the input x, r = dL/dy (L = sum(y * r), y the layers' output without the skip), y, y plus
-the skip, each layer's parameter gradients and dL/dx.
+Hardtanh (ReLU6 is Hardtanh(0, 6)), ["shuffle", block] for PixelShuffle), the skip connection
+added to the output (none, nearest or bicubic: F.interpolate, align_corners=False), every
+layer's parameters in the order the Java layers keep them, the input x, r = dL/dy
+(L = sum(y * r), y the layers' output without the skip), y, y plus the skip, each layer's
+parameter gradients and dL/dx.
 """
 import json
 import os

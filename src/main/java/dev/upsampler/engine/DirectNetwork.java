@@ -48,8 +48,8 @@ final class DirectNetwork {
 
   /**
    * The direct form of {@code layers}, or null where it does not apply: an activation or clamp
-   * that does not follow a convolution (and its activation), a transposed convolution with dilation, depth to space that does
-   * not follow a convolution.
+   * that does not follow a convolution (and its activation), a transposed convolution with
+   * dilation, depth to space that does not follow a convolution.
    */
   static DirectNetwork of(List<NetworkLayer> layers, RowKernel kernel) {
     List<Step> steps = new ArrayList<>();

@@ -4,10 +4,11 @@ import java.util.Objects;
 
 /**
  * One layer of a {@link SequentialNetwork}: a same-padded convolution, an activation (PReLU,
- * ReLU, LeakyReLU, a clamp such as ReLU6), or an upscaling layer that ends the network (a transposed convolution or a
- * depth-to-space rearrangement). Parameters are one flat array per layer (weights, then bias), the layout PyTorch
- * uses; the arrays are shared, not copied, so a network being trained runs with its current
- * weights. {@code forward} works on one image stored channel after channel.
+ * ReLU, LeakyReLU, a clamp such as ReLU6), or an upscaling layer that ends the network (a
+ * transposed convolution or a depth-to-space rearrangement). Parameters are one flat array per
+ * layer (weights, then bias), the layout PyTorch uses; the arrays are shared, not copied, so a
+ * network being trained runs with its current weights. {@code forward} works on one image stored
+ * channel after channel.
  */
 public sealed interface NetworkLayer permits NetworkLayer.Conv2d, NetworkLayer.PRelu,
     NetworkLayer.FixedActivation, NetworkLayer.ConvTranspose2d, NetworkLayer.DepthToSpace {

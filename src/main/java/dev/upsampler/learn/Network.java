@@ -54,8 +54,8 @@ public final class Network {
   /**
    * A plain ESPCN/ECBSR-style stack on one channel: a 3x3 convolution to {@code channels}, {@code
    * mid} more 3x3 convolutions at that width, each followed by the activation ({@code prelu},
-   * {@code relu}, {@code relu6}), a last 3x3 convolution to {@code scale^2} channels and depth to space. Everything
-   * runs at the input's size, so it costs {@code 9 * (channels * (1 + mid * channels + scale^2))}
+   * {@code relu}, {@code relu6}), a last 3x3 convolution to {@code scale^2} channels and depth to
+   * space. Everything runs at the input's size, so it costs {@code 9 * (channels * (1 + mid * channels + scale^2))}
    * multiply-adds per input pixel. The last layer starts near zero: with a skip connection the
    * network starts as the interpolation it adds to.
    */

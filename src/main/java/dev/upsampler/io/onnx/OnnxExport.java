@@ -22,8 +22,8 @@ import java.util.Arrays;
 /**
  * A network as an ONNX graph (opset 17, input "x" [1, 1, H, W], output "y"), so other runtimes
  * (ONNX Runtime in the benchmarks) run exactly what the engine runs: Conv with symmetric pads,
- * PRelu, Relu, LeakyRelu, Clip between layers, ConvTranspose with the canonical crop as pads, DepthToSpace, the skip as
- * a Resize of the input added to the output, a final Clip. Sizes are fixed (ONNX Runtime plans
+ * PRelu, Relu, LeakyRelu, Clip between layers, ConvTranspose with the canonical crop as pads,
+ * DepthToSpace, the skip as a Resize of the input added to the output, a final Clip. Sizes are fixed (ONNX Runtime plans
  * better with them); {@link OnnxImport} reads the result back to the same network.
  */
 public final class OnnxExport {
