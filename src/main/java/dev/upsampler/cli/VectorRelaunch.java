@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Gives {@code java -jar upsampler.jar} the SIMD engine. The Vector API is an incubator module
@@ -17,6 +18,8 @@ import java.util.Optional;
  * JVM with the flag (same JVM options, class path and arguments), passes its output through
  * (minus the JVM's "Using incubator modules" warning) and exits with its status. The child also
  * gets 32 MB G1 regions (unless a GC flag was given), so that video frames are not humongous.
+ * Stopping the launcher ({@code kill PID}, a service manager's SIGTERM) stops the child the same
+ * way and waits for it to finish (a training saves, a job cancels), so no JVM is left orphaned.
  *
  * <p>Off when {@code UPSAMPLER_RELAUNCH=false} or {@code -Dupsampler.relaunch=false}; if the
  * child cannot be started the command runs here on the scalar path.
@@ -24,6 +27,8 @@ import java.util.Optional;
 final class VectorRelaunch {
   static final String MARK = "upsampler.relaunched";
   static final String REGION_FLAG = "-XX:G1HeapRegionSize=32m";
+  /** How long a stopped child may take to finish its step and save before it is killed. */
+  static final long STOP_GRACE_SECONDS = 60;
   private static final String WARNING = "WARNING: Using incubator modules: jdk.incubator.vector";
 
   private VectorRelaunch() {}
@@ -64,14 +69,38 @@ final class VectorRelaunch {
           .start();
       Thread errors = new Thread(() -> copyErrors(p), "upsampler-relaunch-stderr");
       errors.start();
+      Thread stopChild = new Thread(() -> stop(p, errors), "upsampler-relaunch-stop");
+      Runtime.getRuntime().addShutdownHook(stopChild);
       int status = p.waitFor();
       errors.join();
+      try {
+        Runtime.getRuntime().removeShutdownHook(stopChild);
+      } catch (IllegalStateException shuttingDown) {
+        // the hook is already stopping the child
+      }
       return Optional.of(status);
     } catch (IOException e) {
       return Optional.empty();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return Optional.of(130);
+    }
+  }
+
+  /** The launcher is going down: the same signal for the child, then a bounded wait for it. */
+  private static void stop(Process child, Thread errors) {
+    if (!child.isAlive()) {
+      return;
+    }
+    child.destroy();
+    try {
+      if (!child.waitFor(STOP_GRACE_SECONDS, TimeUnit.SECONDS)) {
+        child.destroyForcibly();
+      }
+      errors.join(TimeUnit.SECONDS.toMillis(5));
+    } catch (InterruptedException e) {
+      child.destroyForcibly();
+      Thread.currentThread().interrupt();
     }
   }
 
