@@ -109,7 +109,8 @@ final class CompareCommand extends BaseCommand {
     String labelA = "input " + in.width() + "x" + in.height() + ", " + (degrade ? "bicubic "
         : "nearest ") + scale + psnrNear;
     String labelB = kernel.name() + " " + scale + " (" + image.colorMode().resolve(kernel).name()
-        .toLowerCase(java.util.Locale.ROOT) + ")" + psnrOut;
+        .toLowerCase(java.util.Locale.ROOT) + (kernel.selfEnsemble() ? ", self-ensemble" : "")
+        + ")" + psnrOut;
     // Each panel at least as wide as its label: a tiny image must not clip the text.
     int pw = Math.max(w, 8 + Math.max(textWidth(font, labelA), textWidth(font, labelB)));
     BufferedImage canvas = new BufferedImage(2 * pw + gap, 2 * (h + LABEL) + gap,

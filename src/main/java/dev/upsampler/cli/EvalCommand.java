@@ -78,7 +78,7 @@ final class EvalCommand extends BaseCommand {
         model = new Upscaler(k, image.colorMode(), par);
         bicubic = new Upscaler(UpscaleKernel.named("bicubic", s), ColorMode.RGB, par);
         out().printf(Locale.ROOT, "%-28s %9s %9s %9s %9s %9s%n", "image (x" + s.w()
-            + (s.h() != s.w() ? "," + s.h() : "") + ")", "bicubic", "SSIM", image.kernel,
+            + (s.h() != s.w() ? "," + s.h() : "") + ")", "bicubic", "SSIM", image.kernelLabel(),
             "SSIM", "gain dB");
       } else {
         out().printf(Locale.ROOT, "%-28s %9s %9s %9s%n", "image", "PSNR-Y", "SSIM-Y", "PSNR-RGB");

@@ -5,6 +5,8 @@ import dev.upsampler.engine.ConvTranspose;
 import dev.upsampler.engine.ConvTransposeSpec;
 import dev.upsampler.engine.Interpolation;
 import dev.upsampler.engine.Padding;
+import dev.upsampler.engine.Parallelism;
+import dev.upsampler.engine.SelfEnsemble;
 import dev.upsampler.engine.Size2;
 import dev.upsampler.engine.NetworkLayer;
 import dev.upsampler.engine.SequentialNetwork;
@@ -39,6 +41,8 @@ public final class UpscaleKernel {
   private final String warning;
   /** A learned network (FSRCNN) instead of one layer, or null. */
   private final SequentialNetwork network;
+  /** The network runs as a geometric self-ensemble ({@link SelfEnsemble}): 8 passes. */
+  private final boolean selfEnsemble;
 
   UpscaleKernel(String name, Size2 scale, ConvTransposeSpec spec, Tensor weights, float[] bias,
       BorderMode border, String warning) {
@@ -51,12 +55,15 @@ public final class UpscaleKernel {
     this.perChannel = spec.inChannels() == 1 && spec.outChannels() == 1;
     this.warning = warning;
     this.network = null;
+    this.selfEnsemble = false;
   }
 
-  private UpscaleKernel(String name, SequentialNetwork network, Size2 scale) {
+  private UpscaleKernel(String name, SequentialNetwork network, Size2 scale,
+      boolean selfEnsemble) {
     this.name = name;
     this.scale = scale;
     this.network = network;
+    this.selfEnsemble = selfEnsemble;
     NetworkLayer lastLayer = network.layers().get(network.layers().size() - 1);
     this.perChannelSpec = lastLayer instanceof NetworkLayer.ConvTranspose2d t ? t.spec() : null;
     this.weights = null;
@@ -80,7 +87,33 @@ public final class UpscaleKernel {
       throw new IllegalArgumentException(name + ": the network's output (" + probe[1] + "x"
           + probe[0] + " for 30x30) is not a whole multiple of its input");
     }
-    return new UpscaleKernel(name, network, new Size2(probe[0] / 30, probe[1] / 30));
+    return new UpscaleKernel(name, network, new Size2(probe[0] / 30, probe[1] / 30), false);
+  }
+
+  /**
+   * The same learned model run as a geometric self-ensemble: the mean over the eight flips and
+   * transposes of the input (EDSR's "+", waifu2x's TTA), for the best quality at eight times
+   * the cost. Fixed kernels are symmetric already, so they are refused.
+   */
+  public UpscaleKernel withSelfEnsemble() {
+    if (network == null) {
+      throw new IllegalArgumentException(name + ": self-ensemble is for learned models (a fixed"
+          + " kernel gives the same result under every flip)");
+    }
+    return new UpscaleKernel(name, network, scale, true);
+  }
+
+  public boolean selfEnsemble() {
+    return selfEnsemble;
+  }
+
+  /** {@code out = range * network(in / range)} on one plane, as a self-ensemble if asked for. */
+  public void applyNetwork(Tensor in, Tensor out, Parallelism par, float range) {
+    if (selfEnsemble) {
+      SelfEnsemble.apply(network, in, out, par, range);
+    } else {
+      network.apply(in, out, par, range);
+    }
   }
 
   /** The learned network, or null for a single-layer kernel. */
@@ -91,9 +124,9 @@ public final class UpscaleKernel {
   /** Which engine path runs this kernel, for logs. */
   public String pathDescription() {
     if (network != null) {
-      return "network of " + network.layers().size() + " layers ("
-          + network.macsPerPixel() + " multiply-adds per input pixel), "
-          + network.pathDescription();
+      return (selfEnsemble ? "self-ensemble of 8 views of a " : "") + "network of "
+          + network.layers().size() + " layers (" + network.macsPerPixel()
+          + " multiply-adds per input pixel), " + network.pathDescription();
     }
     return layer(1).pathDescription();
   }
@@ -225,6 +258,6 @@ public final class UpscaleKernel {
 
   @Override
   public String toString() {
-    return name + " x" + scale;
+    return name + " x" + scale + (selfEnsemble ? " (self-ensemble)" : "");
   }
 }

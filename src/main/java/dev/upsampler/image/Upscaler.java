@@ -181,7 +181,7 @@ public final class Upscaler {
       x.data()[i] = src[srcOff + i] & 0xff;
     }
     Tensor y = Tensor.zeros(1, 1, outH, outW);
-    kernel.network().apply(x, y, par, 255f);
+    kernel.applyNetwork(x, y, par, 255f);
     for (int i = 0; i < outW * outH; i++) {
       dst[dstOff + i] = (byte) dev.upsampler.engine.U8Image.toU8(y.data()[i]);
     }
@@ -194,7 +194,7 @@ public final class Upscaler {
   private void upscaleColors(Tensor t, Tensor y, int colors, float max) {
     if (kernel.network() != null) {
       for (int c = 0; c < t.c(); c++) {
-        kernel.network().apply(plane(t, c), plane(y, c), par, max);
+        kernel.applyNetwork(plane(t, c), plane(y, c), par, max);
       }
     } else if (kernel.perChannel()) {
       // Alpha, if any, goes through the same kernel as the (premultiplied) colour.
@@ -212,7 +212,7 @@ public final class Upscaler {
     }
     toYCbCr(t, max);
     if (kernel.network() != null) {
-      kernel.network().apply(plane(t, 0), plane(y, 0), par, max);
+      kernel.applyNetwork(plane(t, 0), plane(y, 0), par, max);
     } else {
       layer(1).apply(plane(t, 0), plane(y, 0), par);
     }

@@ -40,6 +40,29 @@ class ShippedModelsTest {
         "the default colour mode of a model is luma");
   }
 
+  /** --self-ensemble: the model's eight views averaged (SelfEnsembleTest checks the mean). */
+  @Test
+  void aModelRunsAsASelfEnsembleOnRequestAndAFixedKernelIsRefused() throws Exception {
+    Path in = Resources.path("photos/small_coffee.png");
+    Path one = dir.resolve("one.png");
+    Path eight = dir.resolve("eight.png");
+    assertEquals(0, CliRun.run("upscale", "--input", in.toString(), "--output", one.toString(),
+        "--kernel", "sr-x2-fast").status());
+    CliRun r = CliRun.run("upscale", "--input", in.toString(), "--output", eight.toString(),
+        "--kernel", "sr-x2-fast", "--self-ensemble");
+    assertEquals(0, r.status(), r.err());
+    Frame a = ImageCodecs.read(one, ImageCodecs.DEFAULT_MAX_PIXELS);
+    Frame b = ImageCodecs.read(eight, ImageCodecs.DEFAULT_MAX_PIXELS);
+    assertEquals(a.width(), b.width());
+    assertEquals(a.height(), b.height());
+    assertTrue(!java.util.Arrays.equals(a.bytes(), b.bytes()), "eight views differ from one");
+    r = CliRun.run("upscale", "--input", in.toString(), "--output", dir.resolve("b.png")
+        .toString(), "--kernel", "bicubic", "--self-ensemble");
+    assertEquals(2, r.status());
+    assertTrue(r.err().contains("--self-ensemble: bicubic: self-ensemble is for learned models"),
+        r.err());
+  }
+
   @Test
   void eachBeatsBicubicOnAPhotographTheyNeverSaw() {
     // A crop of coffee.png, one of the four evaluation photographs: never trained on. Measured
