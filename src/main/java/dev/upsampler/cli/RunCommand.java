@@ -6,7 +6,6 @@ import dev.upsampler.flink.ReorderFunction;
 import dev.upsampler.flink.UpscaleFunction;
 import dev.upsampler.flink.video.ChunkedVideoPipeline;
 import dev.upsampler.flink.UpscaleJob;
-import dev.upsampler.io.KernelFiles;
 import dev.upsampler.storage.Storage;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -56,8 +55,7 @@ final class RunCommand extends BaseCommand {
     JobDefinition def = JobDefinition.load(job, overrides.asMap());
     out().printf(Locale.ROOT, "job %s: %s -> %s, %s x%s (%s), parallelism %d, engine %s%n",
         def.name(), def.input(), def.output(), def.kernel(), def.scale(), def.color(),
-        def.parallelism(), KernelFiles.resolve(def.kernel(), def.scaleYx())
-            .pathDescription());
+        def.parallelism(), def.upscaleKernel().pathDescription());
     // An embedded Flink never sets its file systems up: s3:// needs the job's settings now.
     Storage.initialize(def.flink());
     UpscaleJob.checkStorage(def);

@@ -7,6 +7,7 @@ import dev.upsampler.engine.Size2;
 import dev.upsampler.flink.kafka.KafkaOptions;
 import dev.upsampler.flink.kafka.KafkaTopic;
 import dev.upsampler.image.ColorMode;
+import dev.upsampler.image.UpscaleKernel;
 import dev.upsampler.io.ImageCodecs;
 import dev.upsampler.io.InvalidInputException;
 import dev.upsampler.io.KernelFiles;
@@ -28,6 +29,7 @@ import java.util.Set;
  * kernel: bicubic              # nearest, bilinear, bicubic, lanczos3, fcn, identity, or a .npy
  * scale: 2                     # or "SX,SY"
  * color: auto                  # y for learned models, rgb otherwise; or rgb, y
+ * self-ensemble: false         # learned models: the mean over the 8 flips/transposes (8x time)
  * format: png                  # jpg or bmp (default: keep the input's)
  * quality: 0.92                # JPEG
  * parallelism: 2
@@ -45,7 +47,7 @@ import java.util.Set;
  */
 public record JobDefinition(
     String name, String input, String output, String kernel, String scale, String color,
-    String format, float quality, int parallelism, int threads, long maxPixels,
+    boolean selfEnsemble, String format, float quality, int parallelism, int threads, long maxPixels,
     int monitorIntervalSeconds, int checkpointIntervalSeconds, int restartAttempts,
     VideoOptions video, Map<String, String> flink, KafkaOptions kafka) implements Serializable {
 
@@ -59,7 +61,7 @@ public record JobDefinition(
 
   private static Set<String> keys() {
     Set<String> k = new java.util.HashSet<>(Set.of("name", "input", "output", "kernel", "scale",
-        "color", "format", "quality", "parallelism", "threads", "max-pixels", "monitor-interval",
+        "color", "self-ensemble", "format", "quality", "parallelism", "threads", "max-pixels", "monitor-interval",
         "checkpoint-interval", "restart-attempts"));
     k.addAll(VideoOptions.KEYS);
     k.addAll(KafkaOptions.KEYS);
@@ -155,7 +157,7 @@ public record JobDefinition(
     return new JobDefinition(
         v.getOrDefault("name", "upsampler"), input, output,
         v.getOrDefault("kernel", "bicubic"), v.getOrDefault("scale", "2"),
-        v.getOrDefault("color", "auto"), v.get("format"),
+        v.getOrDefault("color", "auto"), VideoOptions.flag(v, "self-ensemble"), v.get("format"),
         number(v, "quality", "0.92", Float::parseFloat),
         number(v, "parallelism", "2", Integer::parseInt),
         number(v, "threads", "1", Integer::parseInt),
@@ -237,13 +239,19 @@ public record JobDefinition(
     }
   }
 
+  /** The kernel the job upscales with, as a self-ensemble when the definition asks for one. */
+  public UpscaleKernel upscaleKernel() throws IOException {
+    UpscaleKernel k = KernelFiles.resolve(kernel, scaleYx());
+    return selfEnsemble ? k.withSelfEnsemble() : k;
+  }
+
   /** The settings of the upscaling itself: scale, kernel, colour, format, sizes. */
   private void validateUpscaling() throws IOException {
     Size2 s = scaleYx();
     if (s.h() < 1 || s.w() < 1 || s.h() > 8 || s.w() > 8) {
       throw new IllegalArgumentException("scale must be 1..8, got " + scale);
     }
-    KernelFiles.resolve(kernel, s); // unknown kernel, bad kernel file, NaN weights
+    upscaleKernel(); // unknown kernel, bad kernel file, NaN weights, self-ensemble of a fixed one
     ColorMode.parse(color);
     if (format != null) {
       ImageCodecs.formatFor(java.nio.file.Path.of("x"), format);

@@ -101,6 +101,15 @@ public final class Upsampling {
       return this;
     }
 
+    /**
+     * Runs a learned model as a geometric self-ensemble: the mean over the eight flips and
+     * transposes of each frame, fewer artifacts at eight times the cost; refused for fixed kernels.
+     */
+    public Builder selfEnsemble() {
+      settings.put("self-ensemble", "true");
+      return this;
+    }
+
     /** Output format: {@code png} (default), {@code jpg} or {@code bmp}; {@code keep} keeps
      * each input's format. */
     public Builder format(String format) {

@@ -6,7 +6,6 @@ import dev.upsampler.image.Frame;
 import dev.upsampler.image.PixelLayout;
 import dev.upsampler.image.Upscaler;
 import dev.upsampler.io.ImageCodecs;
-import dev.upsampler.io.KernelFiles;
 import java.io.IOException;
 import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -77,8 +76,7 @@ public class UpscaleFunction extends ProcessFunction<FrameRecord, FrameRecord> {
   @Override
   public void open(OpenContext ctx) throws IOException {
     par = Parallelism.newPool(def.threads());
-    upscaler = new Upscaler(KernelFiles.resolve(def.kernel(), def.scaleYx()),
-        ColorMode.parse(def.color()), par);
+    upscaler = new Upscaler(def.upscaleKernel(), ColorMode.parse(def.color()), par);
     MetricGroup g = getRuntimeContext().getMetricGroup().addGroup("upsampler");
     framesIn = g.counter("framesIn");
     framesOut = g.counter("framesOut");

@@ -85,7 +85,7 @@ public record VideoOptions(String source, String codec, long bitrate, double qua
     return o;
   }
 
-  private static boolean flag(Map<String, String> v, String key) {
+  static boolean flag(Map<String, String> v, String key) {
     String s = v.getOrDefault(key, "false").trim().toLowerCase(Locale.ROOT);
     if (!s.equals("true") && !s.equals("false")) {
       throw new IllegalArgumentException(key + " must be true or false, got '" + s + "'");

@@ -28,6 +28,10 @@ class JobDefinitionTest {
     assertEquals("3", images.scale());
     assertEquals("lanczos3", images.kernel());
     assertEquals(1, images.parallelism());
+    JobDefinition ensemble = JobDefinition.load(Path.of("jobs/demo.yaml"),
+        Map.of("kernel", "sr-x2-fast", "self-ensemble", "true"));
+    assertTrue(ensemble.upscaleKernel().selfEnsemble());
+    assertTrue(!demo.upscaleKernel().selfEnsemble());
   }
 
   @Test
@@ -101,6 +105,8 @@ class JobDefinitionTest {
       "overload: sometimes       | overload must be backpressure or drop",
       "bitrate: fast             | bitrate must be bits/s like 8M or 2500k",
       "realtime: often           | realtime must be true or false",
+      "self-ensemble: often      | self-ensemble must be true or false",
+      "self-ensemble: true       | bicubic: self-ensemble is for learned models",
       "source: camera            | source must be auto, images, video or live",
       "gop: -1                   | gop >= 0",
       "output: clip.gif          | .gif is not a video container this job writes (avi, mkv,",

@@ -6,7 +6,6 @@ import dev.upsampler.flink.VideoFileFormat;
 import dev.upsampler.flink.VideoSink;
 import dev.upsampler.image.ColorMode;
 import dev.upsampler.image.Upscaler;
-import dev.upsampler.io.KernelFiles;
 import dev.upsampler.io.VideoSettings;
 import dev.upsampler.io.chunks.ChunkTranscoder;
 import dev.upsampler.io.chunks.VideoChunk;
@@ -119,7 +118,7 @@ final class ChunkTranscodeFormat implements BulkFormat<ChunkSegment, VideoChunkS
       ChunkTranscoder.StageTimes busy;
       try (LocalStaging.Staged source = SharedStaging.stage(split.path());
           Parallelism par = Parallelism.newPool(def.threads())) {
-        Upscaler upscaler = new Upscaler(KernelFiles.resolve(def.kernel(), def.scaleYx()),
+        Upscaler upscaler = new Upscaler(def.upscaleKernel(),
             ColorMode.parse(def.color()), par);
         ChunkTranscoder transcoder = new ChunkTranscoder(upscaler::apply, upscaler::outputSize,
             settings.withContainer(VideoSink.SEGMENT_CONTAINER), def.yuvFrames(),
