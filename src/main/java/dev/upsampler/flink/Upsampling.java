@@ -103,7 +103,8 @@ public final class Upsampling {
 
     /**
      * Runs a learned model as a geometric self-ensemble: the mean over the eight flips and
-     * transposes of each frame, fewer artifacts at eight times the cost; refused for fixed kernels.
+     * transposes of each frame, fewer artifacts at eight times the cost; networks only (a shipped
+     * model or a model file), single-layer kernels are refused.
      */
     public Builder selfEnsemble() {
       settings.put("self-ensemble", "true");

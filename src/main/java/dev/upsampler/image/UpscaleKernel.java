@@ -93,12 +93,13 @@ public final class UpscaleKernel {
   /**
    * The same learned model run as a geometric self-ensemble: the mean over the eight flips and
    * transposes of the input (EDSR's "+", waifu2x's TTA), for the best quality at eight times
-   * the cost. Fixed kernels are symmetric already, so they are refused.
+   * the cost. Single-layer kernels are refused: the built-in ones are symmetric already, and a
+   * single transposed convolution averaged over flips is just another (symmetrised) kernel.
    */
   public UpscaleKernel withSelfEnsemble() {
     if (network == null) {
-      throw new IllegalArgumentException(name + ": self-ensemble is for learned models (a fixed"
-          + " kernel gives the same result under every flip)");
+      throw new IllegalArgumentException(name + ": self-ensemble is for learned networks (a"
+          + " shipped model or model:OUT.json), not single-layer kernels");
     }
     return new UpscaleKernel(name, network, scale, true);
   }

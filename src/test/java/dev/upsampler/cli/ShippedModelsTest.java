@@ -59,7 +59,7 @@ class ShippedModelsTest {
     r = CliRun.run("upscale", "--input", in.toString(), "--output", dir.resolve("b.png")
         .toString(), "--kernel", "bicubic", "--self-ensemble");
     assertEquals(2, r.status());
-    assertTrue(r.err().contains("--self-ensemble: bicubic: self-ensemble is for learned models"),
+    assertTrue(r.err().contains("--self-ensemble: bicubic: self-ensemble is for learned networks"),
         r.err());
   }
 

@@ -106,7 +106,7 @@ class JobDefinitionTest {
       "bitrate: fast             | bitrate must be bits/s like 8M or 2500k",
       "realtime: often           | realtime must be true or false",
       "self-ensemble: often      | self-ensemble must be true or false",
-      "self-ensemble: true       | bicubic: self-ensemble is for learned models",
+      "self-ensemble: true       | bicubic: self-ensemble is for learned networks",
       "source: camera            | source must be auto, images, video or live",
       "gop: -1                   | gop >= 0",
       "output: clip.gif          | .gif is not a video container this job writes (avi, mkv,",
