@@ -11,7 +11,7 @@ package dev.upsampler.engine;
 public final class SelfEnsemble {
   private SelfEnsemble() {}
 
-  /** {@code out} = the mean of the network over the views of {@code in} (one image, one channel). */
+  /** {@code out} = the network averaged over the views of {@code in} (1 image, 1 channel). */
   public static void apply(SequentialNetwork net, Tensor in, Tensor out, Parallelism par,
       float range) {
     if (in.n() != 1 || in.c() != 1 || out.n() != 1 || out.c() != 1) {

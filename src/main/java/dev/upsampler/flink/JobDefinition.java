@@ -47,8 +47,8 @@ import java.util.Set;
  */
 public record JobDefinition(
     String name, String input, String output, String kernel, String scale, String color,
-    boolean selfEnsemble, String format, float quality, int parallelism, int threads, long maxPixels,
-    int monitorIntervalSeconds, int checkpointIntervalSeconds, int restartAttempts,
+    boolean selfEnsemble, String format, float quality, int parallelism, int threads,
+    long maxPixels, int monitorIntervalSeconds, int checkpointIntervalSeconds, int restartAttempts,
     VideoOptions video, Map<String, String> flink, KafkaOptions kafka) implements Serializable {
 
   /**
@@ -61,8 +61,8 @@ public record JobDefinition(
 
   private static Set<String> keys() {
     Set<String> k = new java.util.HashSet<>(Set.of("name", "input", "output", "kernel", "scale",
-        "color", "self-ensemble", "format", "quality", "parallelism", "threads", "max-pixels", "monitor-interval",
-        "checkpoint-interval", "restart-attempts"));
+        "color", "self-ensemble", "format", "quality", "parallelism", "threads", "max-pixels",
+        "monitor-interval", "checkpoint-interval", "restart-attempts"));
     k.addAll(VideoOptions.KEYS);
     k.addAll(KafkaOptions.KEYS);
     return Set.copyOf(k);
@@ -157,7 +157,8 @@ public record JobDefinition(
     return new JobDefinition(
         v.getOrDefault("name", "upsampler"), input, output,
         v.getOrDefault("kernel", "bicubic"), v.getOrDefault("scale", "2"),
-        v.getOrDefault("color", "auto"), VideoOptions.flag(v, "self-ensemble"), v.get("format"),
+        v.getOrDefault("color", "auto"), VideoOptions.flag(v, "self-ensemble"),
+        v.get("format"),
         number(v, "quality", "0.92", Float::parseFloat),
         number(v, "parallelism", "2", Integer::parseInt),
         number(v, "threads", "1", Integer::parseInt),
