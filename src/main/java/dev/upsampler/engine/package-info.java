@@ -14,6 +14,8 @@
  * seamless tiles, each tile by direct convolution on flat zero-bordered planes ({@link
  * dev.upsampler.engine.DirectNetwork}); the layers' own {@code forward}, used by training, are
  * {@link dev.upsampler.engine.Gemm} products over {@link dev.upsampler.engine.Im2col} columns.
+ * {@link dev.upsampler.engine.SelfEnsemble} averages a network over the flips and transposes of
+ * its input.
  *
  * <p>SIMD: {@link dev.upsampler.engine.VectorSupport} picks the Vector API kernel (width: the
  * CPU's widest, or {@code -Dupsampler.vector.bits}) or the bit-identical scalar one. Vector code
