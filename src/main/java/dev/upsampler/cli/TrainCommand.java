@@ -3,6 +3,7 @@ package dev.upsampler.cli;
 import dev.upsampler.engine.BorderMode;
 import dev.upsampler.engine.Interpolation;
 import dev.upsampler.engine.Parallelism;
+import dev.upsampler.engine.SequentialNetwork;
 import dev.upsampler.engine.Size2;
 import dev.upsampler.image.Frame;
 import dev.upsampler.io.ImageCodecs;
@@ -16,12 +17,14 @@ import dev.upsampler.io.TrainingCheckpoint;
 import dev.upsampler.learn.Adam;
 import dev.upsampler.learn.Loss;
 import dev.upsampler.learn.Network;
+import dev.upsampler.learn.NetworkDeepening;
 import dev.upsampler.learn.NetworkTrainer;
 import dev.upsampler.learn.PatchSampler;
 import dev.upsampler.learn.SingleLayerTrainer;
 import dev.upsampler.learn.Trainer;
 import dev.upsampler.learn.TrainingPair;
 import dev.upsampler.learn.Validation;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -175,8 +178,15 @@ final class TrainCommand extends BaseCommand {
           + " areas); 1 draws uniformly (default ${DEFAULT-VALUE}).")
   int patchCandidates;
 
+  @Option(names = "--deepen-from", paramLabel = "MODEL",
+      description = "--model espcn: start from this trained ESPCN-style model (same channels,"
+      + " activation, skip and scale, fewer middle layers than --espcn asks): the layers it"
+      + " lacks go in before its last convolution as the identity, so training starts at its"
+      + " quality (Net2DeeperNet). With --resume, OUT's checkpoint wins when there is one.")
+  Path deepenFrom;
+
   @Option(names = "--resume", description = "Continue from OUT's checkpoint (or, without one,"
-      + " start from the model already at OUT).")
+      + " start from the model already at OUT, which stays unless an epoch validates better).")
   boolean resume;
 
   @Override
@@ -200,6 +210,9 @@ final class TrainCommand extends BaseCommand {
     };
     if (expand < 0 || expand > 1024 || (expand > 0 && !model.equals("espcn"))) {
       throw usage("--expand must be 0..1024 and is for --model espcn, got " + expand);
+    }
+    if (deepenFrom != null && (!model.equals("espcn") || expand > 0)) {
+      throw usage("--deepen-from is for --model espcn trained plain (--expand 0)");
     }
     if (!List.of("prelu", "relu", "relu6").contains(activation)) {
       throw usage("--activation must be prelu, relu or relu6, got " + activation);
@@ -237,6 +250,9 @@ final class TrainCommand extends BaseCommand {
     if (!network && loss != Loss.MSE) {
       throw usage("--loss " + loss + " is for --model fsrcnn; the single layer trains on MSE");
     }
+    if (lr != null && !(lr > 0 && lr <= 1)) {
+      throw usage("--lr must be above 0 and at most 1, got " + lr);
+    }
     float rate = lr != null ? lr : network ? 1e-3f : 1e-4f;
     boolean cosine = switch (schedule) {
       case "plateau" -> false;
@@ -259,6 +275,9 @@ final class TrainCommand extends BaseCommand {
     List<TrainingPair> val = new ArrayList<>(all.subList(0, held));
     List<TrainingPair> train = new ArrayList<>(all.subList(held, all.size()));
     TrainingCheckpoint checkpoint = resume ? TrainingCheckpoint.load(out) : null;
+    // Fine-tuning a trained model: it stays at OUT unless an epoch validates better.
+    boolean fromModel = checkpoint == null && (deepenFrom != null
+        || (resume && Files.exists(out)));
     Trainer t;
     String what;
     if (network) {
@@ -275,7 +294,9 @@ final class TrainCommand extends BaseCommand {
           skip != null ? " + " + skipName + " skip" : "",
           scale, loss, t.parameters().stream().mapToInt(p -> p.length).sum(),
           ((NetworkTrainer) t).inference().macsPerPixel());
-      if (resume && checkpoint == null && Files.exists(out)) {
+      if (checkpoint == null && deepenFrom != null) {
+        copyInto(t, deepened(deepenFrom, t.parameters().size(), shape[0], skip), deepenFrom);
+      } else if (resume && checkpoint == null && Files.exists(out)) {
         copyInto(t, ModelFiles.loadNetwork(out).layers().stream().map(NetworkLayer::params)
             .toList(), out);
       }
@@ -341,6 +362,12 @@ final class TrainCommand extends BaseCommand {
       if (checkpoint == null) {
         double initial = t.validationGain(val, par);
         out().printf(Locale.ROOT, "start: validation %+.3f dB over bicubic%n", initial);
+        if (fromModel) {
+          best = initial;
+          if (deepenFrom != null) {
+            saveModel(t, s, 0, initial, 0, 0);
+          }
+        }
       }
       int epochLimit = epochLimit();
       for (int e = firstEpoch; e < firstEpoch + epochLimit && !stop.get(); e++) {
@@ -471,6 +498,35 @@ final class TrainCommand extends BaseCommand {
         + " got " + fsrcnnShape);
   }
 
+  /** {@code --deepen-from}'s model grown to {@code layers} layers with identity middle ones. */
+  private static List<float[]> deepened(Path from, int layers, int channels, Interpolation skip)
+      throws IOException {
+    SequentialNetwork small = ModelFiles.loadNetwork(from);
+    if (small.skip() != skip) {
+      throw new InvalidInputException(from, "its skip is " + name(small.skip()) + ", --skip is "
+          + name(skip));
+    }
+    List<float[]> saved = small.layers().stream().map(NetworkLayer::params).toList();
+    if (saved.get(0).length != channels * 10) { // 1 -> C 3x3: 9C weights, C biases
+      throw new InvalidInputException(from, "its first layer is not a 1 -> " + channels
+          + " 3x3 convolution; --espcn must keep the model's channels");
+    }
+    int extra = (layers - saved.size()) / 2;
+    if (extra < 1) {
+      throw new InvalidInputException(from, "has " + (saved.size() / 2 - 2) + " middle layers;"
+          + " --espcn must ask for more to deepen it");
+    }
+    try {
+      return NetworkDeepening.deepen(saved, channels, extra);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidInputException(from, "cannot deepen it to --espcn: " + e.getMessage());
+    }
+  }
+
+  private static String name(Interpolation skip) {
+    return skip == null ? "none" : skip.name().toLowerCase(Locale.ROOT);
+  }
+
   /** Continues from saved arrays, refused unless they have the model's sizes. */
   private static void copyInto(Trainer t, List<float[]> saved, Path from)
       throws InvalidInputException {
@@ -498,6 +554,9 @@ final class TrainCommand extends BaseCommand {
       if (model.equals("espcn")) {
         info.put("activation", activation);
         info.put("expand", expand);
+        if (deepenFrom != null) {
+          info.put("deepened_from", String.valueOf(deepenFrom));
+        }
       }
       info.put("loss", Loss.parse(lossName).toString());
       info.put("skip", skipName);

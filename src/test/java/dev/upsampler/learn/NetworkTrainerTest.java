@@ -227,6 +227,64 @@ class NetworkTrainerTest {
     }
   }
 
+  @Test
+  void deepenFromStartsAtTheTrainedModelAndKeepsItUnlessAnEpochIsBetter() throws Exception {
+    Path photos = Files.createDirectories(dir.resolve("small"));
+    for (String p : new String[] {"astronaut.png", "chelsea.png", "coffee.png"}) {
+      Files.copy(Resources.path("photos/" + p), photos.resolve(p));
+    }
+    String[] common = {"train", "--model", "espcn", "--images", photos.toString(),
+        "--steps-per-epoch", "3", "--batch", "4", "--patch", "16", "--threads", "2"};
+    Path small = dir.resolve("small.json");
+    CliRun trained = run(concat(common, "--espcn", "4,1", "--epochs", "2", "--out",
+        small.toString()));
+    assertEquals(0, trained.status(), trained.err());
+    java.util.regex.Matcher best = java.util.regex.Pattern
+        .compile("best validation gain ([+-][0-9.]+) dB").matcher(trained.out());
+    assertTrue(best.find(), trained.out());
+
+    // A learning rate of 1 wrecks the weights in one step: the deepened start must stay at OUT.
+    Path deep = dir.resolve("deep.json");
+    CliRun deepened = run(concat(common, "--espcn", "4,3", "--deepen-from", small.toString(),
+        "--epochs", "1", "--lr", "1", "--out", deep.toString()));
+    assertEquals(0, deepened.status(), deepened.err());
+    assertTrue(deepened.out().contains("ESPCN-style(C=4, M=3, prelu)"), deepened.out());
+    assertTrue(deepened.out().contains("start: validation " + best.group(1) + " dB"),
+        "the deepened network validates as the model it grew from: " + deepened.out());
+    assertTrue(!deepened.err().contains("saved"), deepened.err());
+    String manifest = Files.readString(deep);
+    assertTrue(manifest.contains("\"epoch\" : 0") && manifest.contains("deepened_from"),
+        manifest);
+    Frame input = ImageCodecs.read(Resources.path("photos/small_camera.png"), Long.MAX_VALUE);
+    Frame want = new Upscaler(KernelFiles.resolve("model:" + small, Size2.square(2)),
+        ColorMode.Y, Parallelism.inline()).apply(input);
+    Frame got = new Upscaler(KernelFiles.resolve("model:" + deep, Size2.square(2)),
+        ColorMode.Y, Parallelism.inline()).apply(input);
+    for (int y = 0; y < want.height(); y++) {
+      for (int x = 0; x < want.width(); x++) {
+        assertEquals(want.sample(x, y, 0), got.sample(x, y, 0), 1, "pixel " + x + "," + y);
+      }
+    }
+
+    CliRun notDeeper = run(concat(common, "--espcn", "4,1", "--deepen-from", small.toString(),
+        "--out", dir.resolve("same.json").toString()));
+    assertEquals(1, notDeeper.status());
+    assertTrue(notDeeper.err().contains("has 1 middle layers; --espcn must ask for more"),
+        notDeeper.err());
+    CliRun wider = run(concat(common, "--espcn", "8,3", "--deepen-from", small.toString(),
+        "--out", dir.resolve("wide.json").toString()));
+    assertEquals(1, wider.status());
+    assertTrue(wider.err().contains("--espcn must keep the model's channels"), wider.err());
+    CliRun fsrcnn = run("train", "--model", "fsrcnn", "--images", photos.toString(),
+        "--deepen-from", small.toString(), "--out", dir.resolve("f.json").toString());
+    assertEquals(2, fsrcnn.status());
+    assertTrue(fsrcnn.err().contains("--deepen-from is for --model espcn"), fsrcnn.err());
+    CliRun badRate = run(concat(common, "--lr", "-0.001", "--out", deep.toString()));
+    assertEquals(2, badRate.status());
+    assertTrue(badRate.err().contains("--lr must be above 0 and at most 1, got -0.001"),
+        badRate.err());
+  }
+
   private static String[] concat(String[] a, String... b) {
     String[] c = java.util.Arrays.copyOf(a, a.length + b.length);
     System.arraycopy(b, 0, c, a.length, b.length);
