@@ -93,11 +93,16 @@ public final class ModelFiles {
       throw new InvalidInputException(manifest, e.getMessage());
     }
     if (scale != null && !scale.equals(k.scale())) {
-      throw new InvalidInputException(manifest, "the model upscales x" + k.scale().h()
-          + (k.scale().h() == k.scale().w() ? "" : "," + k.scale().w()) + ", the job asks for x"
-          + scale.h() + (scale.h() == scale.w() ? "" : "," + scale.w()));
+      throw new InvalidInputException(manifest, scaleMismatch(k.scale(), scale));
     }
     return k;
+  }
+
+  /** Why a model of scale {@code has} cannot serve the scale {@code asked} for. */
+  static String scaleMismatch(Size2 has, Size2 asked) {
+    return "the model upscales x" + has.h() + (has.h() == has.w() ? "" : "," + has.w())
+        + ", not the x" + asked.h() + (asked.h() == asked.w() ? "" : "," + asked.w())
+        + " asked for";
   }
 
   public static SequentialNetwork loadNetwork(Path manifest) throws IOException {

@@ -34,7 +34,12 @@ public final class ShippedModels {
 
   /** The shipped model {@code name} as a kernel; {@code scale} (or null) must be its scale. */
   public static UpscaleKernel load(String name, Size2 scale) throws IOException {
-    return ModelFiles.load(manifest(name), name, scale);
+    UpscaleKernel k = ModelFiles.load(manifest(name), name, null);
+    if (scale != null && !scale.equals(k.scale())) { // named, not by its temporary copy's path
+      throw new IllegalArgumentException(name + ": " + ModelFiles.scaleMismatch(k.scale(), scale)
+          + "; shipped: " + NAMES);
+    }
+    return k;
   }
 
   /** The model's manifest as JSON (architecture, scale, what its training measured). */

@@ -159,7 +159,7 @@ class ModelFilesTest {
     refused(dir.resolve("edit.json"), "not valid JSON");
     InvalidInputException e = assertThrows(InvalidInputException.class,
         () -> ModelFiles.load(good, Size2.square(3)));
-    assertTrue(e.getMessage().contains("the model upscales x2, the job asks for x3"),
+    assertTrue(e.getMessage().contains("the model upscales x2, not the x3 asked for"),
         e.getMessage());
 
     // Corrupt weights: random bytes, and a NaN.
