@@ -57,6 +57,8 @@ final class EvalCommand extends BaseCommand {
 
   @Mixin ImageOptions image;
 
+  private int modelColumn = 9;
+
   record Scores(double psnrY, double ssimY, double psnrRgb) {}
 
   @Override
@@ -77,8 +79,10 @@ final class EvalCommand extends BaseCommand {
         s = k.scale();
         model = new Upscaler(k, image.colorMode(), par);
         bicubic = new Upscaler(UpscaleKernel.named("bicubic", s), ColorMode.RGB, par);
-        out().printf(Locale.ROOT, "%-28s %9s %9s %9s %9s %9s%n", "image (x" + s.w()
-            + (s.h() != s.w() ? "," + s.h() : "") + ")", "bicubic", "SSIM", image.kernelLabel(),
+        String label = image.kernelLabel();
+        modelColumn = Math.max(9, label.length()); // a model path or "(self-ensemble)" fits
+        out().printf(Locale.ROOT, "%-28s %9s %9s %" + modelColumn + "s %9s %9s%n", "image (x"
+            + s.w() + (s.h() != s.w() ? "," + s.h() : "") + ")", "bicubic", "SSIM", label,
             "SSIM", "gain dB");
       } else {
         out().printf(Locale.ROOT, "%-28s %9s %9s %9s%n", "image", "PSNR-Y", "SSIM-Y", "PSNR-RGB");
@@ -102,8 +106,8 @@ final class EvalCommand extends BaseCommand {
       }
     }
     if (baseline) {
-      out().printf(Locale.ROOT, "%-28s %9.3f %9.4f %9.3f %9.4f %+9.3f%n", "mean (Y-PSNR dB)",
-          mean[0], mean[1], mean[2], mean[3], mean[4]);
+      out().printf(Locale.ROOT, baselineRow(), "mean (Y-PSNR dB)", mean[0], mean[1], mean[2],
+          mean[3], mean[4]);
     } else {
       out().printf(Locale.ROOT, "%-28s %9.3f %9.4f %9.3f%n", "mean", mean[0], mean[1], mean[2]);
     }
@@ -113,6 +117,10 @@ final class EvalCommand extends BaseCommand {
       return Errors.BAD_INPUT;
     }
     return 0;
+  }
+
+  private String baselineRow() {
+    return "%-28s %9.3f %9.4f %" + modelColumn + ".3f %9.4f %+9.3f%n";
   }
 
   /** Scores one reference image (against its candidate, or bicubic and the kernel). */
@@ -127,8 +135,8 @@ final class EvalCommand extends BaseCommand {
       Scores b = score(hr, bicubic.apply(lr), c);
       Scores m = score(hr, model.apply(lr), c);
       rows.add(new double[] {b.psnrY, b.ssimY, m.psnrY, m.ssimY, m.psnrY - b.psnrY});
-      out().printf(Locale.ROOT, "%-28s %9.3f %9.4f %9.3f %9.4f %+9.3f%n", name, b.psnrY,
-          b.ssimY, m.psnrY, m.ssimY, m.psnrY - b.psnrY);
+      out().printf(Locale.ROOT, baselineRow(), name, b.psnrY, b.ssimY, m.psnrY, m.ssimY,
+          m.psnrY - b.psnrY);
       return;
     }
     Path cand = Files.isDirectory(candidate) ? candidate.resolve(name) : candidate;
