@@ -294,15 +294,16 @@ final class TrainCommand extends BaseCommand {
           skip != null ? " + " + skipName + " skip" : "",
           scale, loss, t.parameters().stream().mapToInt(p -> p.length).sum(),
           ((NetworkTrainer) t).inference().macsPerPixel());
-      if (checkpoint == null && deepenFrom != null) {
-        copyInto(t, deepened(deepenFrom, t.parameters().size(), shape[0], skip), deepenFrom);
-      } else if (resume && checkpoint == null && Files.exists(out)) {
+      if (fromModel && deepenFrom != null) {
+        copyInto(t, deepened(deepenFrom, t.parameters().size(), shape[0], skip,
+            activation), deepenFrom);
+      } else if (fromModel) {
         copyInto(t, ModelFiles.loadNetwork(out).layers().stream().map(NetworkLayer::params)
             .toList(), out);
       }
     } else {
-      t = new SingleLayerTrainer(s, resume && checkpoint == null && Files.exists(out)
-          ? KernelFiles.load(out, s).layer(1).weights() : null, patch, batch, rate);
+      t = new SingleLayerTrainer(s, fromModel ? KernelFiles.load(out, s).layer(1).weights()
+          : null, patch, batch, rate);
       Size2 k = ((SingleLayerTrainer) t).spec().kernel();
       what = "a single " + k.w() + "x" + k.h() + " transposed-convolution layer x" + scale;
     }
@@ -499,12 +500,17 @@ final class TrainCommand extends BaseCommand {
   }
 
   /** {@code --deepen-from}'s model grown to {@code layers} layers with identity middle ones. */
-  private static List<float[]> deepened(Path from, int layers, int channels, Interpolation skip)
-      throws IOException {
+  private static List<float[]> deepened(Path from, int layers, int channels, Interpolation skip,
+      String activation) throws IOException {
     SequentialNetwork small = ModelFiles.loadNetwork(from);
     if (small.skip() != skip) {
       throw new InvalidInputException(from, "its skip is " + name(small.skip()) + ", --skip is "
           + name(skip));
+    }
+    String its = activationOf(small);
+    if (!its.equals(activation)) {
+      throw new InvalidInputException(from, "its activation is " + its + ", --activation is "
+          + activation);
     }
     List<float[]> saved = small.layers().stream().map(NetworkLayer::params).toList();
     if (saved.get(0).length != channels * 10) { // 1 -> C 3x3: 9C weights, C biases
@@ -521,6 +527,19 @@ final class TrainCommand extends BaseCommand {
     } catch (IllegalArgumentException e) {
       throw new InvalidInputException(from, "cannot deepen it to --espcn: " + e.getMessage());
     }
+  }
+
+  /** The activation after the first convolution, named as --activation names it. */
+  private static String activationOf(SequentialNetwork n) {
+    NetworkLayer a = n.layers().size() > 1 ? n.layers().get(1) : null;
+    if (a instanceof NetworkLayer.PRelu) {
+      return "prelu";
+    } else if (a instanceof NetworkLayer.LeakyRelu r && r.alpha() == 0f) {
+      return "relu";
+    } else if (a instanceof NetworkLayer.Clamp c && c.min() == 0f && c.max() == 6f) {
+      return "relu6";
+    }
+    return a == null ? "none" : a.getClass().getSimpleName();
   }
 
   private static String name(Interpolation skip) {

@@ -275,6 +275,10 @@ class NetworkTrainerTest {
         "--out", dir.resolve("wide.json").toString()));
     assertEquals(1, wider.status());
     assertTrue(wider.err().contains("--espcn must keep the model's channels"), wider.err());
+    CliRun relu = run(concat(common, "--espcn", "4,3", "--activation", "relu", "--deepen-from",
+        small.toString(), "--out", dir.resolve("relu.json").toString()));
+    assertEquals(1, relu.status());
+    assertTrue(relu.err().contains("its activation is prelu, --activation is relu"), relu.err());
     CliRun fsrcnn = run("train", "--model", "fsrcnn", "--images", photos.toString(),
         "--deepen-from", small.toString(), "--out", dir.resolve("f.json").toString());
     assertEquals(2, fsrcnn.status());
