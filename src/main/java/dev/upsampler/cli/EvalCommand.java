@@ -8,6 +8,7 @@ import dev.upsampler.image.Frame;
 import dev.upsampler.image.Quality;
 import dev.upsampler.image.UpscaleKernel;
 import dev.upsampler.image.Upscaler;
+import dev.upsampler.image.WorstBlocks;
 import dev.upsampler.io.ImageCodecs;
 import dev.upsampler.io.InvalidInputException;
 import java.io.IOException;
@@ -55,6 +56,12 @@ final class EvalCommand extends BaseCommand {
           + " report both and the gain.")
   boolean baseline;
 
+  @Option(names = "--worst-blocks", defaultValue = "0", paramLabel = "N",
+      description = "With --bicubic-baseline: under each image, the N 32x32 blocks where the"
+          + " kernel loses most to bicubic (top-left X,Y for compare --degrade --crop-at, each"
+          + " block's Y-PSNR for both, and the dB of the image's gain it costs).")
+  int worstBlocks;
+
   @Mixin ImageOptions image;
 
   private int modelColumn = 9;
@@ -65,6 +72,12 @@ final class EvalCommand extends BaseCommand {
   public Integer call() throws IOException {
     if (baseline == (candidate != null)) {
       throw usage("give either --candidate SR or --bicubic-baseline");
+    }
+    if (worstBlocks < 0 || worstBlocks > 1000) {
+      throw usage("--worst-blocks must be 0..1000, got " + worstBlocks);
+    }
+    if (worstBlocks > 0 && !baseline) {
+      throw usage("--worst-blocks compares the kernel with bicubic: it needs --bicubic-baseline");
     }
     image.validate();
     List<Path> refs = list(reference);
@@ -132,11 +145,16 @@ final class EvalCommand extends BaseCommand {
       int c = crop != null ? crop : Math.max(s.h(), s.w());
       hr = Degradation.cropToMultiple(hr, s.w(), s.h());
       Frame lr = Degradation.downscale(hr, s.w(), s.h());
-      Scores b = score(hr, bicubic.apply(lr), c);
-      Scores m = score(hr, model.apply(lr), c);
+      Frame bicubicUp = bicubic.apply(lr);
+      Frame modelUp = model.apply(lr);
+      Scores b = score(hr, bicubicUp, c);
+      Scores m = score(hr, modelUp, c);
       rows.add(new double[] {b.psnrY, b.ssimY, m.psnrY, m.ssimY, m.psnrY - b.psnrY});
       out().printf(Locale.ROOT, baselineRow(), name, b.psnrY, b.ssimY, m.psnrY, m.ssimY,
           m.psnrY - b.psnrY);
+      if (worstBlocks > 0) {
+        printLosses(WorstBlocks.find(hr, modelUp, bicubicUp, c, 32, worstBlocks));
+      }
       return;
     }
     Path cand = Files.isDirectory(candidate) ? candidate.resolve(name) : candidate;
@@ -149,6 +167,15 @@ final class EvalCommand extends BaseCommand {
     rows.add(new double[] {sc.psnrY, sc.ssimY, sc.psnrRgb});
     out().printf(Locale.ROOT, "%-28s %9.3f %9.4f %9.3f%n", name, sc.psnrY, sc.ssimY,
         sc.psnrRgb);
+  }
+
+  private void printLosses(WorstBlocks.Losses l) {
+    out().printf(Locale.ROOT, "  %d of %d 32x32 blocks lose to bicubic (%+.3f dB if they"
+        + " matched it)%n", l.losing(), l.blocks(), l.costDb());
+    for (WorstBlocks.Block k : l.worst()) {
+      out().printf(Locale.ROOT, "  loses at %d,%d: %.2f dB, bicubic %.2f dB; costs %.3f dB%n",
+          k.x(), k.y(), k.candidatePsnr(), k.baselinePsnr(), k.costDb());
+    }
   }
 
   static Scores score(Frame hr, Frame sr, int crop) {

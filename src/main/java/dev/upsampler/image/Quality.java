@@ -74,7 +74,7 @@ public final class Quality {
     return psnr(se / n);
   }
 
-  private static double psnr(double mse) {
+  static double psnr(double mse) {
     return mse == 0 ? Double.POSITIVE_INFINITY : 10 * Math.log10(255.0 * 255.0 / mse);
   }
 

@@ -123,6 +123,21 @@ class UpscaleCommandTest {
     assertEquals(0, base.status(), base.err());
     assertTrue(base.out().lines().filter(l -> l.startsWith("mean")).findFirst().orElseThrow()
         .trim().endsWith("+0.000"), base.out());
+
+    // Nearest loses to bicubic almost everywhere: each image lists its two worst blocks.
+    Path coffee = photos.resolve("coffee.png");
+    dev.upsampler.testing.CliRun worst = run("eval", "--reference", coffee.toString(),
+        "--bicubic-baseline", "--kernel", "nearest", "--scale", "2", "--worst-blocks", "2");
+    assertEquals(0, worst.status(), worst.err());
+    assertTrue(worst.out().matches("(?s).*\\n  [0-9]+ of [0-9]+ 32x32 blocks lose to bicubic"
+        + " \\(\\+[0-9.]+ dB if they matched it\\)\\n  loses at [0-9]+,[0-9]+: .*"), worst.out());
+    assertEquals(2, worst.out().lines().filter(l -> l.startsWith("  loses at ")).count(),
+        worst.out());
+    dev.upsampler.testing.CliRun alone = run("eval", "--reference", coffee.toString(),
+        "--candidate", coffee.toString(), "--worst-blocks", "2");
+    assertEquals(2, alone.status());
+    assertTrue(alone.err().contains("--worst-blocks compares the kernel with bicubic"),
+        alone.err());
   }
 
   @Test
