@@ -44,15 +44,9 @@ public final class WorstBlocks {
     double[][] base = Quality.luma(baseline, crop);
     int h = ref.length;
     int w = ref[0].length;
-    double total = 0;
-    for (int r = 0; r < h; r++) {
-      for (int c = 0; c < w; c++) {
-        double d = cand[r][c] - ref[r][c];
-        total += d * d;
-      }
-    }
     List<double[]> losing = new ArrayList<>(); // {x, y, pixels, candidate SSE, baseline SSE}
     int blocks = 0;
+    double total = 0; // the candidate's squared error over the whole plane
     double excess = 0;
     for (int by = 0; by < h; by += side) {
       for (int bx = 0; bx < w; bx += side) {
@@ -69,6 +63,7 @@ public final class WorstBlocks {
           }
         }
         blocks++;
+        total += sc;
         if (sc > sb) {
           excess += sc - sb;
           losing.add(new double[] {bx + crop, by + crop, (double) rows * cols, sc, sb});
