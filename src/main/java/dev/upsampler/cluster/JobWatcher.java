@@ -70,12 +70,15 @@ public final class JobWatcher {
       if (awaySince != 0) {
         failovers++;
         restartsBefore += restartsNow;
+        restartsNow = 0; // a new JobManager counts its own restarts from zero
         progress.accept(String.format(java.util.Locale.ROOT, "the job is %s again after %.0f s"
             + " without a JobManager (failover %d)", now.state(),
             (System.nanoTime() - awaySince) / 1e9, failovers));
         awaySince = 0;
       }
-      restartsNow = Math.max(0, now.restarts());
+      // The counter only grows under one JobManager; a poll that finds it missing (-1, the REST
+      // metric store not yet refreshed) must not lose a restart already seen.
+      restartsNow = Math.max(restartsNow, now.restarts());
       now = now.after(restartsBefore, failovers);
       String line = String.format(java.util.Locale.ROOT, "%s %.0f s: %s", now.state(),
           now.seconds(), counters(now));

@@ -75,6 +75,7 @@ class JobWatcherTest {
   void followsTheJobToANewJobManager() throws Exception {
     FlinkRestClient rest = serve(List.of(
         new Phase(200, "RUNNING", 1, 10),
+        new Phase(200, "RUNNING", -1, 11), // the metric missing for a poll
         new Phase(503, null, 0, 0),
         new Phase(404, null, 0, 0),
         new Phase(200, "RUNNING", 0, 3),
