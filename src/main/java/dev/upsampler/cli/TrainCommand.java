@@ -341,9 +341,8 @@ final class TrainCommand extends BaseCommand {
           firstEpoch - 1, patches, best, t.learningRate());
     }
     out().printf(Locale.ROOT, "training %s on %d photos, validating on %d (%s)%n", what,
-        train.size(), held, val.size() > 6 ? val.get(0).name() + " ... "
-            + val.get(val.size() - 1).name()
-            : String.join(", ", val.stream().map(TrainingPair::name).toList()));
+        train.size(), held, heldOut(val.stream().map(TrainingPair::name).toList(),
+            video != null));
 
     AtomicBoolean stop = new AtomicBoolean();
     Thread main = Thread.currentThread();
@@ -656,5 +655,15 @@ final class TrainCommand extends BaseCommand {
       pairs.add(TrainingPair.of(f.getFileName().toString(), photo, s));
     }
     return pairs;
+  }
+
+  /**
+   * Every held-out photograph by name: the split moves as photographs are added, and two runs
+   * compare only on the same one. A video's held-out frames are one range, named by its ends.
+   */
+  static String heldOut(List<String> names, boolean videoFrames) {
+    return videoFrames && names.size() > 2
+        ? names.get(0) + " ... " + names.get(names.size() - 1)
+        : String.join(", ", names);
   }
 }

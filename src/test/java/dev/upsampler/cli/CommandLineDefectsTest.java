@@ -192,4 +192,16 @@ class CommandLineDefectsTest {
     new CommandLine(t).parseArgs("--images", "x", "--out", "m.json");
     assertEquals(40, t.epochLimit());
   }
+
+  @Test
+  void trainNamesEveryHeldOutPhotographAndAVideosFramesAsARange() {
+    java.util.List<String> photos = java.util.List.of("a.png", "b.png", "c.png", "d.png",
+        "e.png", "f.png", "g.png", "h.png");
+    assertEquals("a.png, b.png, c.png, d.png, e.png, f.png, g.png, h.png",
+        TrainCommand.heldOut(photos, false), "not first ... last: runs compare on the split");
+    assertEquals("clip.mkv#45 ... clip.mkv#59", TrainCommand.heldOut(
+        java.util.List.of("clip.mkv#45", "clip.mkv#46", "clip.mkv#59"), true));
+    assertEquals("clip.mkv#6, clip.mkv#7",
+        TrainCommand.heldOut(java.util.List.of("clip.mkv#6", "clip.mkv#7"), true));
+  }
 }
