@@ -2,6 +2,7 @@ package dev.upsampler.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.upsampler.engine.Parallelism;
+import dev.upsampler.engine.SelfEnsemble;
 import dev.upsampler.engine.SequentialNetwork;
 import dev.upsampler.engine.Tensor;
 import dev.upsampler.io.ModelFiles;
@@ -38,6 +39,11 @@ final class ModelsCommand extends BaseCommand {
       description = "Timed runs per model (default ${DEFAULT-VALUE}; 0 skips timing).")
   int runs;
 
+  @Option(names = "--self-ensemble", description = "Gain and speed of each model as a"
+      + " geometric self-ensemble (upscale --self-ensemble: the mean over 8 flips and"
+      + " transposes, 8 passes).")
+  boolean selfEnsemble;
+
   @Override
   public Integer call() throws Exception {
     if (runs < 0 || runs > 1000) {
@@ -54,8 +60,9 @@ final class ModelsCommand extends BaseCommand {
       SequentialNetwork net = ModelFiles.loadNetwork(ShippedModels.manifest(name));
       long params = net.layers().stream().mapToLong(l -> l.params().length).sum();
       JsonNode trained = m.path("trained");
-      String gain = trained.has("eval_gain_db")
-          ? String.format(Locale.ROOT, "%+.2f", trained.get("eval_gain_db").asDouble()) : "-";
+      String gainKey = selfEnsemble ? "eval_gain_self_ensemble_db" : "eval_gain_db";
+      String gain = trained.has(gainKey)
+          ? String.format(Locale.ROOT, "%+.2f", trained.get(gainKey).asDouble()) : "-";
       String speed = "";
       if (runs > 0) {
         double ms = time(net, m.path("scale").asInt(), t);
@@ -68,9 +75,10 @@ final class ModelsCommand extends BaseCommand {
       out().flush();
     }
     out().println();
+    String how = selfEnsemble ? " --self-ensemble" : "";
     out().println("gain: mean over " + gainPhotos() + " (eval --reference DIR --bicubic-baseline"
-        + " --kernel NAME); speed: " + t + " thread(s), network only (decoding,"
-        + " colour conversion and encoding not included).");
+        + " --kernel NAME" + how + "); speed: " + t + " thread(s), network only" + (selfEnsemble
+        ? ", 8 passes" : "") + " (decoding, colour conversion and encoding not included).");
     return 0;
   }
 
@@ -93,15 +101,23 @@ final class ModelsCommand extends BaseCommand {
     double[] ms = new double[runs];
     try (Parallelism par = Parallelism.newPool(threads)) {
       for (int i = 0; i < 3; i++) {
-        net.apply(x, y, par, 255f); // warm-up: the JIT compiles the kernels
+        pass(net, x, y, par); // warm-up: the JIT compiles the kernels
       }
       for (int i = 0; i < runs; i++) {
         long t0 = System.nanoTime();
-        net.apply(x, y, par, 255f);
+        pass(net, x, y, par);
         ms[i] = (System.nanoTime() - t0) / 1e6;
       }
     }
     Arrays.sort(ms);
     return ms[runs / 2];
+  }
+
+  private void pass(SequentialNetwork net, Tensor x, Tensor y, Parallelism par) {
+    if (selfEnsemble) {
+      SelfEnsemble.apply(net, x, y, par, 255f);
+    } else {
+      net.apply(x, y, par, 255f);
+    }
   }
 }

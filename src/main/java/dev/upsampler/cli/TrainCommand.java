@@ -6,6 +6,7 @@ import dev.upsampler.engine.Parallelism;
 import dev.upsampler.engine.SequentialNetwork;
 import dev.upsampler.engine.Size2;
 import dev.upsampler.image.Frame;
+import dev.upsampler.image.UpscaleKernel;
 import dev.upsampler.io.ImageCodecs;
 import dev.upsampler.io.InvalidInputException;
 import dev.upsampler.io.KernelFiles;
@@ -169,7 +170,8 @@ final class TrainCommand extends BaseCommand {
 
   @Option(names = "--eval", paramLabel = "DIR", description = "Networks: after training,"
       + " measure the best model on these photographs (never trained on) as eval"
-      + " --bicubic-baseline does, and record the gain in the model's manifest.")
+      + " --bicubic-baseline does, with and without --self-ensemble, and record both gains in"
+      + " the model's manifest.")
   Path evalDir;
 
   @Option(names = "--patch-candidates", defaultValue = "1", paramLabel = "K",
@@ -260,10 +262,16 @@ final class TrainCommand extends BaseCommand {
       default -> throw usage("--schedule must be plateau or cosine, got " + schedule);
     };
     Size2 s = Size2.square(scale);
-    List<TrainingPair> all = video != null ? loadVideo(s) : load(s);
+    List<TrainingPair> all = video != null ? loadVideo(s) : load(images, s);
     if (all.size() < 2) {
       throw new InvalidInputException(video != null ? video : images, "needs at least 2"
           + " pictures (one is held out for validation), found " + all.size());
+    }
+    // Read now, not after the run: a wrong --eval must not cost a training run its measurement.
+    List<TrainingPair> unseen = evalDir != null && network ? load(evalDir, s) : List.of();
+    if (evalDir != null && network && unseen.isEmpty()) {
+      throw new InvalidInputException(evalDir, "no photographs to evaluate on (PNG, JPEG or"
+          + " BMP, at least " + 16 * scale + " pixels a side)");
     }
     Random rnd = new Random(seed);
     if (video == null) {
@@ -419,8 +427,8 @@ final class TrainCommand extends BaseCommand {
     out().printf(Locale.ROOT, "best validation gain %+.3f dB over bicubic after %d patches in"
         + " %.1f min: %s (use: upscale --kernel model:%s)%n", best, patches,
         spentMinutes + (System.nanoTime() - start) / 60e9, out, out);
-    if (evalDir != null && network && Files.exists(out)) {
-      measureOnEvalPhotos(s);
+    if (!unseen.isEmpty() && Files.exists(out)) {
+      measureOnEvalPhotos(unseen, s);
     }
     return 0;
   }
@@ -430,25 +438,22 @@ final class TrainCommand extends BaseCommand {
    * --bicubic-baseline} reports), printed and recorded in the manifest's "trained" section,
    * where {@code models} shows it.
    */
-  private void measureOnEvalPhotos(Size2 s) throws java.io.IOException {
-    Path keep = images;
-    images = evalDir;
-    List<TrainingPair> photos;
-    try {
-      photos = load(s);
-    } finally {
-      images = keep;
-    }
+  private void measureOnEvalPhotos(List<TrainingPair> photos, Size2 s)
+      throws java.io.IOException {
     double gain;
+    double ensembled;
     try (Parallelism par = Parallelism.newPool(threads != null ? threads
         : Runtime.getRuntime().availableProcessors())) {
-      gain = Validation.gainOverBicubic(ModelFiles.load(out, s), photos, par);
+      UpscaleKernel model = ModelFiles.load(out, s);
+      gain = Validation.gainOverBicubic(model, photos, par);
+      ensembled = Validation.gainOverBicubic(model.withSelfEnsemble(), photos, par);
     }
     String names = String.join(", ", photos.stream().map(TrainingPair::name).toList());
-    out().printf(Locale.ROOT, "on %d evaluation photos (%s): %+.3f dB over bicubic%n",
-        photos.size(), names, gain);
+    out().printf(Locale.ROOT, "on %d evaluation photos (%s): %+.3f dB over bicubic"
+        + " (%+.3f with --self-ensemble)%n", photos.size(), names, gain, ensembled);
     Map<String, Object> extra = new LinkedHashMap<>();
     extra.put("eval_gain_db", Math.round(gain * 1000) / 1000.0);
+    extra.put("eval_gain_self_ensemble_db", Math.round(ensembled * 1000) / 1000.0);
     extra.put("eval_photos", photos.size() + " photographs no model saw (" + names + ")");
     ModelFiles.annotate(out, extra);
   }
@@ -637,12 +642,12 @@ final class TrainCommand extends BaseCommand {
     return pairs;
   }
 
-  private List<TrainingPair> load(Size2 s) throws java.io.IOException {
-    if (!Files.isDirectory(images)) {
-      throw new InvalidInputException(images, "not a directory of photographs");
+  private List<TrainingPair> load(Path dir, Size2 s) throws java.io.IOException {
+    if (!Files.isDirectory(dir)) {
+      throw new InvalidInputException(dir, "not a directory of photographs");
     }
     List<Path> files;
-    try (Stream<Path> st = Files.walk(images)) {
+    try (Stream<Path> st = Files.walk(dir)) {
       files = st.filter(Files::isRegularFile).filter(ImageCodecs::isImageName).sorted().toList();
     }
     List<TrainingPair> pairs = new ArrayList<>();

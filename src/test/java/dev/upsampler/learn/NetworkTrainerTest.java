@@ -20,6 +20,7 @@ import dev.upsampler.testing.Resources;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -236,12 +237,39 @@ class NetworkTrainerTest {
     String[] common = {"train", "--model", "espcn", "--images", photos.toString(),
         "--steps-per-epoch", "3", "--batch", "4", "--patch", "16", "--threads", "2"};
     Path small = dir.resolve("small.json");
+    Path evalPhotos = Files.createDirectories(dir.resolve("unseen"));
+    Files.copy(Resources.path("photos/small_camera.png"), evalPhotos.resolve("tiny.png"));
+    CliRun tooSmall = run(concat(common, "--espcn", "4,1", "--epochs", "2", "--out",
+        small.toString(), "--eval", evalPhotos.toString()));
+    assertEquals(1, tooSmall.status(), tooSmall.out());
+    assertTrue(tooSmall.err().contains("unseen: no photographs to evaluate on (PNG, JPEG or BMP,"
+        + " at least 32 pixels a side)"), "refused before training: " + tooSmall.err());
+    assertTrue(!Files.exists(small), "nothing trained");
+    Files.delete(evalPhotos.resolve("tiny.png")); // eval would score it, train skips it
+    Files.copy(Resources.path("photos/camera.png"), evalPhotos.resolve("camera.png"));
     CliRun trained = run(concat(common, "--espcn", "4,1", "--epochs", "2", "--out",
-        small.toString()));
+        small.toString(), "--eval", evalPhotos.toString()));
     assertEquals(0, trained.status(), trained.err());
     java.util.regex.Matcher best = java.util.regex.Pattern
         .compile("best validation gain ([+-][0-9.]+) dB").matcher(trained.out());
     assertTrue(best.find(), trained.out());
+    // --eval records both gains as eval measures them; models shows them.
+    for (String[] gain : new String[][] {{"eval_gain_db"},
+        {"eval_gain_self_ensemble_db", "--self-ensemble"}}) {
+      CliRun eval = run(concat(new String[] {"eval", "--reference", evalPhotos.toString(),
+          "--bicubic-baseline", "--kernel", "model:" + small},
+          Arrays.copyOfRange(gain, 1, gain.length)));
+      assertEquals(0, eval.status(), eval.err());
+      java.util.regex.Matcher measured = java.util.regex.Pattern
+          .compile("(?m)^mean .* ([+-][0-9.]+)$").matcher(eval.out());
+      assertTrue(measured.find(), eval.out());
+      java.util.regex.Matcher recorded = java.util.regex.Pattern
+          .compile("\"" + gain[0] + "\" : ([-0-9.]+)").matcher(Files.readString(small));
+      assertTrue(recorded.find(), Files.readString(small));
+      // Both rounded to 0.001, eval's by String.format and the manifest's by Math.round.
+      assertEquals(Double.parseDouble(measured.group(1)),
+          Double.parseDouble(recorded.group(1)), 0.001 + 1e-9, gain[0] + "\n" + trained.out());
+    }
 
     // A learning rate of 1 wrecks the weights in one step: the deepened start must stay at OUT.
     Path deep = dir.resolve("deep.json");
