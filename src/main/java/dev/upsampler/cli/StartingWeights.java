@@ -51,7 +51,7 @@ final class StartingWeights {
   }
 
   /** The activation after the first convolution, named as --activation names it. */
-  static String activationOf(SequentialNetwork n) {
+  private static String activationOf(SequentialNetwork n) {
     NetworkLayer a = n.layers().size() > 1 ? n.layers().get(1) : null;
     if (a instanceof NetworkLayer.PRelu) {
       return "prelu";

@@ -301,11 +301,11 @@ final class TrainCommand extends BaseCommand {
           scale, loss, t.parameters().stream().mapToInt(p -> p.length).sum(),
           ((NetworkTrainer) t).inference().macsPerPixel());
       if (fromModel && deepenFrom != null) {
-        StartingWeights.copyInto(t, StartingWeights.deepened(deepenFrom, t.parameters().size(), shape[0], skip,
-            activation), deepenFrom);
+        StartingWeights.copyInto(t, StartingWeights.deepened(deepenFrom,
+            t.parameters().size(), shape[0], skip, activation), deepenFrom);
       } else if (fromModel) {
-        StartingWeights.copyInto(t, ModelFiles.loadNetwork(out).layers().stream().map(NetworkLayer::params)
-            .toList(), out);
+        StartingWeights.copyInto(t, ModelFiles.loadNetwork(out).layers().stream()
+            .map(NetworkLayer::params).toList(), out);
       }
     } else {
       t = new SingleLayerTrainer(s, fromModel ? KernelFiles.load(out, s).layer(1).weights()
