@@ -131,8 +131,9 @@ blob.server.port: $BLOB_PORT
 # A killed TaskManager is noticed in seconds, not the default 50.
 heartbeat.interval: 2000
 heartbeat.timeout: 10000
-# The REST metric store (where wait reads a job's restarts) refreshes every 10 s by default: a
-# restart just before a JobManager failover, or just before the job ends, went uncounted.
+# The REST metric store (the web UI's metrics; wait's numRestarts) refreshes every 10 s by
+# default; wait also counts the failures in the job's exception history, which a dead
+# TaskManager cannot hold back as it does the metric store.
 metrics.fetcher.update-interval: 1000
 execution.checkpointing.dir: file://$CLUSTER_HOME/checkpoints
 web.upload.dir: $CLUSTER_HOME/uploads

@@ -121,12 +121,20 @@ public final class FlinkRestClient {
     return -1;
   }
 
-  /** The most recent failure's root cause (exception and message), or null. */
-  public String lastFailure(String jobId) throws IOException {
+  /**
+   * The failures the current JobManager has handled for the job (its exception history): each
+   * led to a restart but the last of a FAILED job. Read from the JobManager's own execution
+   * graph, it stays current when the REST metric store does not: a metric fetch that waits on a
+   * TaskManager that just died holds every later fetch back (up to {@code web.timeout}).
+   */
+  public record Failures(int count, String lastRootCause) {}
+
+  /** The job's {@link Failures}, the latest one's root cause (exception and message) or null. */
+  public Failures failures(String jobId) throws IOException {
     JsonNode entries = get("/jobs/" + jobId + "/exceptions").path("exceptionHistory")
         .path("entries");
     if (!entries.isArray() || entries.isEmpty()) {
-      return null;
+      return new Failures(0, null);
     }
     JsonNode e = entries.get(0);
     // The root cause (the last "Caused by:") says more than Flink's restart-strategy wrapper.
@@ -134,7 +142,7 @@ public final class FlinkRestClient {
     String cause = trace.lines().filter(l -> l.startsWith("Caused by: "))
         .reduce((a, b) -> b).map(l -> l.substring("Caused by: ".length()))
         .orElse(trace.lines().findFirst().orElse(e.path("exceptionName").asText("")));
-    return cause.isEmpty() ? null : cause;
+    return new Failures(entries.size(), cause.isEmpty() ? null : cause);
   }
 
   public void cancel(String jobId) throws IOException {

@@ -115,10 +115,15 @@ public final class JobWatcher {
     JsonNode job = rest.job(jobId);
     String state = job.path("state").asText("UNKNOWN");
     Map<String, Long> acc = rest.accumulators(jobId);
-    long restarts = rest.jobMetric(jobId, "numRestarts");
-    String failure = "FAILED".equals(state) ? rest.lastFailure(jobId) : null;
+    FlinkRestClient.Failures failures = rest.failures(jobId);
+    boolean failed = "FAILED".equals(state);
+    // numRestarts can lag by minutes (see Failures); the failures handled say it at once, up
+    // to the history's length (web.exception-history-size, 16): the larger of the two counts.
+    long restarts = Math.max(rest.jobMetric(jobId, "numRestarts"),
+        failures.count() - (failed ? 1 : 0));
     return new JobOutcome(jobId, job.path("name").asText(""), state,
-        job.path("duration").asLong(0) / 1000.0, acc, restarts, 0, failure);
+        job.path("duration").asLong(0) / 1000.0, acc, restarts, 0,
+        failed ? failures.lastRootCause() : null);
   }
 
   /** "N written, M rejected, R restarts" from the job's accumulators and metrics. */

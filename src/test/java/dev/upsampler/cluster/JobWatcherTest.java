@@ -27,8 +27,15 @@ class JobWatcherTest {
   static final String JOB = "0123456789abcdef0123456789abcdef";
   HttpServer server;
 
-  /** One answer of the scripted JobManager: HTTP status, job state, restarts, frames. */
-  record Phase(int status, String state, int restarts, int frames) {}
+  /**
+   * One answer of the scripted JobManager: HTTP status, job state, restarts (the metric),
+   * frames, failures in the exception history.
+   */
+  record Phase(int status, String state, int restarts, int frames, int failures) {
+    Phase(int status, String state, int restarts, int frames) {
+      this(status, state, restarts, frames, 0);
+    }
+  }
 
   FlinkRestClient serve(List<Phase> script) throws IOException {
     AtomicInteger polls = new AtomicInteger();
@@ -47,7 +54,13 @@ class JobWatcherTest {
       } else if (path.endsWith("/metrics")) {
         answer(x, 200, "[{\"id\":\"numRestarts\",\"value\":\"" + p.restarts + "\"}]");
       } else if (path.endsWith("/exceptions")) {
-        answer(x, 200, "{\"exceptionHistory\":{\"entries\":[]}}");
+        StringBuilder entries = new StringBuilder();
+        for (int i = p.failures; i > 0; i--) {
+          entries.append(entries.length() > 0 ? "," : "").append("{\"exceptionName\":"
+              + "\"java.lang.Exception\",\"stacktrace\":\"java.lang.Exception: x\\nCaused by:"
+              + " java.io.IOException: failure ").append(i).append("\"}");
+        }
+        answer(x, 200, "{\"exceptionHistory\":{\"entries\":[" + entries + "]}}");
       } else {
         answer(x, 200, "{\"name\":\"test\",\"state\":\"" + p.state + "\",\"duration\":1000}");
       }
@@ -93,6 +106,28 @@ class JobWatcherTest {
         && l.endsWith("(failover 1)")), lines.toString());
     assertTrue(JobWatcher.counters(o).endsWith("2 restart(s), 1 JobManager failover(s)"),
         JobWatcher.counters(o));
+  }
+
+  @Test
+  void restartsAreCountedFromTheFailuresWhenTheMetricLags() throws Exception {
+    // Flink's REST metric store stops refreshing while a fetch waits on a dead TaskManager:
+    // numRestarts stays 0 though the JobManager has handled two failures and restarted twice.
+    FlinkRestClient rest = serve(List.of(
+        new Phase(200, "RUNNING", 0, 10, 1),
+        new Phase(200, "RUNNING", 0, 3, 2),
+        new Phase(200, "FINISHED", 0, 7, 2)));
+    JobOutcome o = new JobWatcher(rest, Duration.ofMillis(10), Duration.ofSeconds(30))
+        .follow(JOB, Duration.ofMinutes(1), l -> { });
+    assertEquals(2, o.restarts(), o.toString());
+    assertEquals(null, o.failure(), "a finished job reports no failure");
+
+    // A failed job: its last failure was not followed by a restart.
+    server.stop(0);
+    rest = serve(List.of(new Phase(200, "FAILED", 0, 1, 3)));
+    o = new JobWatcher(rest, Duration.ofMillis(10), Duration.ofSeconds(30))
+        .follow(JOB, Duration.ofMinutes(1), l -> { });
+    assertEquals(2, o.restarts(), o.toString());
+    assertEquals("java.io.IOException: failure 3", o.failure());
   }
 
   @Test
