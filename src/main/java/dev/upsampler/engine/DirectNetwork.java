@@ -27,10 +27,17 @@ final class DirectNetwork {
   private final RowKernel kernel;
 
   /**
-   * A convolution, the activation folded into its store (PReLU slopes, ReLU: zeros; or null),
-   * and a clamp after that (ReLU6), or null.
+   * Whether 3x3 convolutions with many channels run by {@link WinogradRows} (default); {@code
+   * -Dupsampler.conv.winograd=false} keeps them direct, to compare the two.
    */
-  private record Step(NetworkLayer.Conv2d conv, float[] slopes, NetworkLayer.Clamp clamp) {}
+  static final boolean WINOGRAD = !"false".equals(System.getProperty("upsampler.conv.winograd"));
+
+  /**
+   * A convolution, the activation folded into its store (PReLU slopes, ReLU: zeros; or null),
+   * a clamp after that (ReLU6) or null, and its kernels for {@link WinogradRows} or null.
+   */
+  private record Step(NetworkLayer.Conv2d conv, float[] slopes, NetworkLayer.Clamp clamp,
+      float[][] winograd) {}
 
   private DirectNetwork(List<Step> steps, NetworkLayer.ConvTranspose2d last, RowKernel kernel) {
     this.steps = steps;
@@ -67,7 +74,8 @@ final class DirectNetwork {
         NetworkLayer.Clamp clamp = i + 1 < layers.size()
             && layers.get(i + 1) instanceof NetworkLayer.Clamp k ? k : null;
         i += clamp == null ? 0 : 1;
-        steps.add(new Step(c, slopes, clamp));
+        steps.add(new Step(c, slopes, clamp,
+            WINOGRAD && WinogradRows.pays(c) ? WinogradRows.weights(c) : null));
       } else if (l instanceof NetworkLayer.ConvTranspose2d t && i == layers.size() - 1
           && t.spec().dilation().h() == 1 && t.spec().dilation().w() == 1) {
         last = t;
@@ -82,6 +90,11 @@ final class DirectNetwork {
       return null;
     }
     return new DirectNetwork(List.copyOf(steps), last, kernel);
+  }
+
+  /** How many of the convolutions run by {@link WinogradRows}. */
+  int winogradLayers() {
+    return (int) steps.stream().filter(s -> s.winograd() != null).count();
   }
 
   /**
@@ -100,6 +113,7 @@ final class DirectNetwork {
     private int w;
     private int pad;
     private ConvTransposePlan plan;
+    private final WinogradRows.Scratch winograd = new WinogradRows.Scratch();
 
     /** @param plans the thread's plan cache (tiles repeat a few sizes) */
     Workspace(PlanCache plans) {
@@ -180,27 +194,16 @@ final class DirectNetwork {
     int len = (g.h - 1) * g.rowLength() + g.w;
     for (Step s : steps) {
       NetworkLayer.Conv2d c = s.conv();
-      int taps = c.in() * c.k() * c.k();
-      ws.taps(taps);
-      ws.weights = Workspace.grow(ws.weights, taps * c.out());
       float[] p = c.params();
-      int half = c.k() / 2;
-      int t = 0;
-      for (int ci = 0; ci < c.in(); ci++) {
-        for (int ky = 0; ky < c.k(); ky++) {
-          for (int kx = 0; kx < c.k(); kx++, t++) {
-            ws.taps[t] = ci * plane + (ky - half) * g.rowLength() + kx - half;
-            for (int o = 0; o < c.out(); o++) {
-              ws.weights[t * c.out() + o] = p[((o * c.in() + ci) * c.k() + ky) * c.k() + kx];
-            }
-          }
-        }
-      }
       ws.bias = Workspace.grow(ws.bias, c.out());
       System.arraycopy(p, NetworkLayer.Conv2d.weightCount(c.in(), c.out(), c.k()), ws.bias, 0,
           c.out());
-      kernel.conv(ws.weights, c.out(), cur, first, ws.taps, taps, ws.bias,
-          s.slopes(), next, first, plane, len);
+      if (s.winograd() != null) {
+        WinogradRows.run(kernel, s.winograd(), ws.bias, s.slopes(), c.in(), c.out(), cur, next,
+            g.h, g.w, g.pad, g.rowLength(), ws.winograd);
+      } else {
+        direct(ws, c, cur, next, s.slopes());
+      }
       if (s.clamp() != null) {
         for (int o = 0; o < c.out(); o++) {
           s.clamp().apply(next, o * plane + first, o * plane + first + len, next);
@@ -215,6 +218,33 @@ final class DirectNetwork {
       return cur;
     }
     return phases(ws, cur);
+  }
+
+  /** Convolution {@code c} over the tile by {@link RowKernel#conv}, bias in {@code ws.bias}. */
+  private void direct(Workspace ws, NetworkLayer.Conv2d c, float[] cur, float[] next,
+      float[] slopes) {
+    Workspace g = ws;
+    int plane = g.plane();
+    int first = g.at(0, 0);
+    int len = (g.h - 1) * g.rowLength() + g.w;
+    int taps = c.in() * c.k() * c.k();
+    ws.taps(taps);
+    ws.weights = Workspace.grow(ws.weights, taps * c.out());
+    float[] p = c.params();
+    int half = c.k() / 2;
+    int t = 0;
+    for (int ci = 0; ci < c.in(); ci++) {
+      for (int ky = 0; ky < c.k(); ky++) {
+        for (int kx = 0; kx < c.k(); kx++, t++) {
+          ws.taps[t] = ci * plane + (ky - half) * g.rowLength() + kx - half;
+          for (int o = 0; o < c.out(); o++) {
+            ws.weights[t * c.out() + o] = p[((o * c.in() + ci) * c.k() + ky) * c.k() + kx];
+          }
+        }
+      }
+    }
+    kernel.conv(ws.weights, c.out(), cur, first, ws.taps, taps, ws.bias, slopes, next, first,
+        plane, len);
   }
 
   /** The transposed convolution's phases over the tile, into {@code ws.z}. */

@@ -59,6 +59,28 @@ interface RowKernel {
       float[] slopes, float[] z, int zOff, int zStride, int len);
 
   /**
+   * The input transform of {@link WinogradRows} for one pair of output rows: for j in [0, len),
+   * with {@code di = x[xOff + i*xStride + j]} ({@code d3 = 0} unless {@code hasD3}),
+   *
+   * <pre>
+   *   u[uOff + j] = d0 - d2               u[uOff + uStride + j] = d1 + d2
+   *   u[uOff + 2*uStride + j] = d2 - d1   u[uOff + 3*uStride + j] = d1 - d3
+   * </pre>
+   */
+  void winogradInput(float[] x, int xOff, int xStride, boolean hasD3, float[] u, int uOff,
+      int uStride, int len);
+
+  /**
+   * The output transform of {@link WinogradRows}: for j in [0, len), with {@code mi = m[mOff +
+   * i*mStride + j]}, {@code v0 = m0 + m1 + m2 + bias} and {@code v1 = m1 - m2 - m3 + bias}, each
+   * through the PReLU of {@link #conv} with slope {@code slopes[row]} (slope 1 if {@code slopes}
+   * is null: the identity, but for -0 becoming +0), stored at {@code z[zOff + j]} and (if {@code
+   * both}) {@code z[zOff + zStride + j]}.
+   */
+  void winogradOutput(float[] m, int mOff, int mStride, float bias, float[] slopes, int row,
+      float[] z, int zOff, int zStride, boolean both, int len);
+
+  /**
    * Dot products of row pairs, added to {@code c}: for i in [0, rowsA), j in [0, rowsB):
    *
    * <pre>

@@ -50,6 +50,50 @@ final class ScalarRowKernel implements RowKernel {
     }
   }
 
+  @Override
+  public void winogradInput(float[] x, int xOff, int xStride, boolean hasD3, float[] u,
+      int uOff, int uStride, int len) {
+    winogradInputRange(x, xOff, xStride, hasD3, u, uOff, uStride, 0, len);
+  }
+
+  /** The input transform over j in [j0, j1): also the SIMD kernel's tail. */
+  static void winogradInputRange(float[] x, int xOff, int xStride, boolean hasD3, float[] u,
+      int uOff, int uStride, int j0, int j1) {
+    for (int j = j0; j < j1; j++) {
+      int i = xOff + j;
+      float d1 = x[i + xStride];
+      float d2 = x[i + 2 * xStride];
+      float d3 = hasD3 ? x[i + 3 * xStride] : 0f;
+      u[uOff + j] = x[i] - d2;
+      u[uOff + uStride + j] = d1 + d2;
+      u[uOff + 2 * uStride + j] = d2 - d1;
+      u[uOff + 3 * uStride + j] = d1 - d3;
+    }
+  }
+
+  @Override
+  public void winogradOutput(float[] m, int mOff, int mStride, float bias, float[] slopes,
+      int row, float[] z, int zOff, int zStride, boolean both, int len) {
+    winogradOutputRange(m, mOff, mStride, bias, slopes, row, z, zOff, zStride, both, 0, len);
+  }
+
+  /** The output transform over j in [j0, j1): also the SIMD kernel's tail. */
+  static void winogradOutputRange(float[] m, int mOff, int mStride, float bias, float[] slopes,
+      int row, float[] z, int zOff, int zStride, boolean both, int j0, int j1) {
+    float a = slopes == null ? 1f : slopes[row];
+    for (int j = j0; j < j1; j++) {
+      int i = mOff + j;
+      float m1 = m[i + mStride];
+      float m2 = m[i + 2 * mStride];
+      float v0 = m[i] + m1 + m2 + bias;
+      z[zOff + j] = Math.max(v0, 0f) + a * Math.min(v0, 0f);
+      if (both) {
+        float v1 = m1 - m2 - m[i + 3 * mStride] + bias;
+        z[zOff + zStride + j] = Math.max(v1, 0f) + a * Math.min(v1, 0f);
+      }
+    }
+  }
+
   /** PReLU as {@code max(v, 0) + a * min(v, 0)}: the form the SIMD kernel computes. */
   static float activate(float v, float[] slopes, int r) {
     return slopes == null ? v : Math.max(v, 0f) + slopes[r] * Math.min(v, 0f);

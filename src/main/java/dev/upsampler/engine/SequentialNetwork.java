@@ -160,7 +160,12 @@ public final class SequentialNetwork {
 
   /** How tiles are computed, for logs and {@code --verbose}. */
   public String pathDescription() {
-    return (direct != null ? "tiles by direct convolution, " : "tiles by im2col + GEMM, ")
+    if (direct == null) {
+      return "tiles by im2col + GEMM, " + VectorSupport.description();
+    }
+    int winograd = direct.winogradLayers();
+    return "tiles by direct convolution"
+        + (winograd > 0 ? " (Winograd F(2,3) on " + winograd + " 3x3 layer(s))" : "") + ", "
         + VectorSupport.description();
   }
 

@@ -126,6 +126,65 @@ class SequentialNetworkTest {
     }
   }
 
+  /**
+   * Networks with many channels, whose 3x3 layers run by Winograd F(2,3) ({@link WinogradRows}),
+   * served in tiles equal the untiled layers: tiles of odd and even heights, activations and a
+   * clamp folded in, a 5x5 layer beside them that stays direct.
+   */
+  @Test
+  void manyChannelNetworksRunByWinogradTileSeamlessly() {
+    Random rnd = new Random(57);
+    try (Parallelism par = Parallelism.newPool(2)) {
+      for (int trial = 0; trial < 12; trial++) {
+        int scale = 2 + rnd.nextInt(2);
+        int c = 8 + rnd.nextInt(20);
+        List<NetworkLayer> layers = new ArrayList<>();
+        layers.add(new NetworkLayer.Conv2d(1, c, 3, random(rnd, c * 9 + c)));
+        layers.add(new NetworkLayer.PRelu(random(rnd, c)));
+        int k = rnd.nextBoolean() ? 3 : 5;
+        layers.add(new NetworkLayer.Conv2d(c, c, k, scaled(random(rnd, c * c * k * k + c),
+            3f / (c * k))));
+        layers.add(rnd.nextBoolean() ? new NetworkLayer.LeakyRelu(c, 0.1f)
+            : new NetworkLayer.Clamp(c, -0.5f, 0.5f));
+        layers.add(new NetworkLayer.Conv2d(c, c, 3, scaled(random(rnd, c * c * 9 + c),
+            1f / c)));
+        int phases = scale * scale;
+        layers.add(new NetworkLayer.Conv2d(c, phases, 3, random(rnd, phases * c * 9 + phases)));
+        layers.add(new NetworkLayer.DepthToSpace(1, scale, rnd.nextBoolean()));
+        int h = 1 + rnd.nextInt(60);
+        int w = 1 + rnd.nextInt(60);
+        int tile = 1 + rnd.nextInt(40);
+        SequentialNetwork tiled = new SequentialNetwork(layers, tile);
+        assertTrue(tiled.pathDescription().contains("Winograd"), tiled.pathDescription());
+        Tensor x = Tensor.zeros(1, 1, h, w);
+        for (int i = 0; i < x.data().length; i++) {
+          x.data()[i] = rnd.nextFloat() * 255f;
+        }
+        Tensor y = Tensor.zeros(1, 1, h * scale, w * scale);
+        tiled.apply(x, y, par, 255f);
+        float[] in = new float[h * w];
+        for (int i = 0; i < in.length; i++) {
+          in[i] = x.data()[i] / 255f;
+        }
+        float[] whole = tiled.forward(in, h, w, new NetworkLayer.Workspace());
+        String what = "trial " + trial + ": x" + scale + " " + c + " channels, " + k + "x" + k
+            + ", " + h + "x" + w + " tile " + tile;
+        for (int i = 0; i < y.data().length; i++) {
+          float expected = whole[i] * 255f;
+          assertEquals(expected, y.data()[i], 1e-3f + 1e-6f * Math.abs(expected),
+              what + " element " + i);
+        }
+      }
+    }
+  }
+
+  private static float[] scaled(float[] a, float by) {
+    for (int i = 0; i < a.length; i++) {
+      a[i] *= by;
+    }
+    return a;
+  }
+
   @Test
   void refusesNetworksThatDoNotChain() {
     Random rnd = new Random(1);
