@@ -289,35 +289,31 @@ final class VectorRowKernel implements RowKernel {
       a72 = x2v.fma(wv7, a72);
     }
     int z1 = z0 + r * zStride;
-    a00.add(bias[r]).intoArray(z, z1);
-    a01.add(bias[r]).intoArray(z, z1 + L);
-    a02.add(bias[r]).intoArray(z, z1 + 2 * L);
-    a10.add(bias[r + 1]).intoArray(z, z1 + zStride);
-    a11.add(bias[r + 1]).intoArray(z, z1 + zStride + L);
-    a12.add(bias[r + 1]).intoArray(z, z1 + zStride + 2 * L);
-    a20.add(bias[r + 2]).intoArray(z, z1 + 2 * zStride);
-    a21.add(bias[r + 2]).intoArray(z, z1 + 2 * zStride + L);
-    a22.add(bias[r + 2]).intoArray(z, z1 + 2 * zStride + 2 * L);
-    a30.add(bias[r + 3]).intoArray(z, z1 + 3 * zStride);
-    a31.add(bias[r + 3]).intoArray(z, z1 + 3 * zStride + L);
-    a32.add(bias[r + 3]).intoArray(z, z1 + 3 * zStride + 2 * L);
-    a40.add(bias[r + 4]).intoArray(z, z1 + 4 * zStride);
-    a41.add(bias[r + 4]).intoArray(z, z1 + 4 * zStride + L);
-    a42.add(bias[r + 4]).intoArray(z, z1 + 4 * zStride + 2 * L);
-    a50.add(bias[r + 5]).intoArray(z, z1 + 5 * zStride);
-    a51.add(bias[r + 5]).intoArray(z, z1 + 5 * zStride + L);
-    a52.add(bias[r + 5]).intoArray(z, z1 + 5 * zStride + 2 * L);
-    a60.add(bias[r + 6]).intoArray(z, z1 + 6 * zStride);
-    a61.add(bias[r + 6]).intoArray(z, z1 + 6 * zStride + L);
-    a62.add(bias[r + 6]).intoArray(z, z1 + 6 * zStride + 2 * L);
-    a70.add(bias[r + 7]).intoArray(z, z1 + 7 * zStride);
-    a71.add(bias[r + 7]).intoArray(z, z1 + 7 * zStride + L);
-    a72.add(bias[r + 7]).intoArray(z, z1 + 7 * zStride + 2 * L);
-    if (slopes != null) {
-      for (int i = 0; i < 8; i++) {
-        activate(z, z1 + i * zStride, 3, slopes[r + i]);
-      }
-    }
+    a00.intoArray(z, z1);
+    a01.intoArray(z, z1 + L);
+    a02.intoArray(z, z1 + 2 * L);
+    a10.intoArray(z, z1 + zStride);
+    a11.intoArray(z, z1 + zStride + L);
+    a12.intoArray(z, z1 + zStride + 2 * L);
+    a20.intoArray(z, z1 + 2 * zStride);
+    a21.intoArray(z, z1 + 2 * zStride + L);
+    a22.intoArray(z, z1 + 2 * zStride + 2 * L);
+    a30.intoArray(z, z1 + 3 * zStride);
+    a31.intoArray(z, z1 + 3 * zStride + L);
+    a32.intoArray(z, z1 + 3 * zStride + 2 * L);
+    a40.intoArray(z, z1 + 4 * zStride);
+    a41.intoArray(z, z1 + 4 * zStride + L);
+    a42.intoArray(z, z1 + 4 * zStride + 2 * L);
+    a50.intoArray(z, z1 + 5 * zStride);
+    a51.intoArray(z, z1 + 5 * zStride + L);
+    a52.intoArray(z, z1 + 5 * zStride + 2 * L);
+    a60.intoArray(z, z1 + 6 * zStride);
+    a61.intoArray(z, z1 + 6 * zStride + L);
+    a62.intoArray(z, z1 + 6 * zStride + 2 * L);
+    a70.intoArray(z, z1 + 7 * zStride);
+    a71.intoArray(z, z1 + 7 * zStride + L);
+    a72.intoArray(z, z1 + 7 * zStride + 2 * L);
+    finish(z, z1, zStride, 8, bias, r, slopes);
   }
 
   /**
@@ -362,21 +358,45 @@ final class VectorRowKernel implements RowKernel {
       a32 = x2v.fma(wv, a32);
     }
     int z1 = z0 + r * zStride;
-    a00.add(bias[r]).intoArray(z, z1);
-    a01.add(bias[r]).intoArray(z, z1 + L);
-    a02.add(bias[r]).intoArray(z, z1 + 2 * L);
-    a10.add(bias[r + 1]).intoArray(z, z1 + zStride);
-    a11.add(bias[r + 1]).intoArray(z, z1 + zStride + L);
-    a12.add(bias[r + 1]).intoArray(z, z1 + zStride + 2 * L);
-    a20.add(bias[r + 2]).intoArray(z, z1 + 2 * zStride);
-    a21.add(bias[r + 2]).intoArray(z, z1 + 2 * zStride + L);
-    a22.add(bias[r + 2]).intoArray(z, z1 + 2 * zStride + 2 * L);
-    a30.add(bias[r + 3]).intoArray(z, z1 + 3 * zStride);
-    a31.add(bias[r + 3]).intoArray(z, z1 + 3 * zStride + L);
-    a32.add(bias[r + 3]).intoArray(z, z1 + 3 * zStride + 2 * L);
-    if (slopes != null) {
-      for (int i = 0; i < 4; i++) {
-        activate(z, z1 + i * zStride, 3, slopes[r + i]);
+    a00.intoArray(z, z1);
+    a01.intoArray(z, z1 + L);
+    a02.intoArray(z, z1 + 2 * L);
+    a10.intoArray(z, z1 + zStride);
+    a11.intoArray(z, z1 + zStride + L);
+    a12.intoArray(z, z1 + zStride + 2 * L);
+    a20.intoArray(z, z1 + 2 * zStride);
+    a21.intoArray(z, z1 + 2 * zStride + L);
+    a22.intoArray(z, z1 + 2 * zStride + 2 * L);
+    a30.intoArray(z, z1 + 3 * zStride);
+    a31.intoArray(z, z1 + 3 * zStride + L);
+    a32.intoArray(z, z1 + 3 * zStride + 2 * L);
+    finish(z, z1, zStride, 4, bias, r, slopes);
+  }
+
+  /**
+   * Adds the bias to a block's {@code rows} rows of three stored sums and applies the PReLU:
+   * the sums are stored raw first and read back from L1 here, because the blocks are at the
+   * edge of what C2 inlines into one method. With the bias added in {@link #conv8x3} itself, a
+   * compilation that met a new branch profile (a layer without PReLU) stopped inlining before
+   * the stores and boxed every vector of them, 10 MB per network call (seen in {@code
+   * SteadyStateAllocationTest}, one run in four). Same bits: {@code acc + bias} either way.
+   */
+  private static void finish(float[] z, int z1, int zStride, int rows, float[] bias, int r,
+      float[] slopes) {
+    FloatVector zero = FloatVector.zero(S);
+    for (int i = 0; i < rows; i++) {
+      float b = bias[r + i];
+      int at = z1 + i * zStride;
+      if (slopes == null) {
+        for (int k = 0; k < 3; k++) {
+          FloatVector.fromArray(S, z, at + k * L).add(b).intoArray(z, at + k * L);
+        }
+      } else { // as activate computes it
+        float a = slopes[r + i];
+        for (int k = 0; k < 3; k++) {
+          FloatVector v = FloatVector.fromArray(S, z, at + k * L).add(b);
+          v.max(zero).add(v.min(zero).mul(a)).intoArray(z, at + k * L);
+        }
       }
     }
   }

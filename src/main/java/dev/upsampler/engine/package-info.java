@@ -12,15 +12,17 @@
  * <p>Networks: {@link dev.upsampler.engine.SequentialNetwork} runs convolutions, PReLUs and a
  * last transposed convolution ({@link dev.upsampler.engine.NetworkLayer}) over whole frames in
  * seamless tiles, each tile by direct convolution on flat zero-bordered planes ({@link
- * dev.upsampler.engine.DirectNetwork}); the layers' own {@code forward}, used by training, are
+ * dev.upsampler.engine.DirectNetwork}; 3x3 layers with many channels by Winograd F(2,3) down
+ * the columns, {@link dev.upsampler.engine.WinogradRows}); the layers' own {@code forward}, used by training, are
  * {@link dev.upsampler.engine.Gemm} products over {@link dev.upsampler.engine.Im2col} columns.
  * {@link dev.upsampler.engine.SelfEnsemble} averages a network over the flips and transposes of
  * its input.
  *
  * <p>SIMD: {@link dev.upsampler.engine.VectorSupport} picks the Vector API kernel (width: the
  * CPU's widest, or {@code -Dupsampler.vector.bits}) or the bit-identical scalar one. Vector code
- * never passes a vector to or from a helper method: C2 may decline to inline it, and then boxes
- * every vector (a heap object per operation).
+ * never passes a vector to or from a helper method, nor lets two branches merge one: C2 may
+ * decline to inline the helper or to keep the merged value in a register, and then boxes every
+ * vector (a heap object per operation).
  *
  * <p>Errors: {@link dev.upsampler.engine.SpecException} for illegal hyperparameters or output
  * sizes, {@link dev.upsampler.engine.ShapeException} for tensors that do not fit; both name the
