@@ -10,6 +10,8 @@ import java.util.List;
  * w + 2P} per row), so a same-padded {@code k x k} convolution is, for each output channel, one
  * long weighted sum of shifted copies of the input ({@link RowKernel#conv}): no im2col copy, the
  * bias and the following PReLU applied in the store, the border columns it writes cleared after.
+ * A 3x3 layer with many channels runs by Winograd F(2,3) instead ({@link WinogradRows}): the same
+ * kernel on transformed planes, 1.5x fewer multiply-adds.
  *
  * <p>The final transposed convolution (stride {@code s}) runs phase by phase: output position
  * {@code s*m + phi} (before the crop) is {@code sum over c, t of W[c][phi + s*t] * x[c][m - t]},

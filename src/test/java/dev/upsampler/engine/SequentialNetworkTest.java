@@ -30,17 +30,10 @@ class SequentialNetworkTest {
         int tile = 1 + rnd.nextInt(9);
         SequentialNetwork tiled = new SequentialNetwork(layers, tile);
         int[] o = tiled.outputSize(h, w);
-        Tensor x = Tensor.zeros(1, 1, h, w);
-        for (int i = 0; i < x.data().length; i++) {
-          x.data()[i] = rnd.nextFloat() * 255f;
-        }
+        Tensor x = randomFrame(rnd, h, w);
         Tensor y = Tensor.zeros(1, 1, o[0], o[1]);
         tiled.apply(x, y, par, 255f);
-        float[] in = new float[h * w];
-        for (int i = 0; i < in.length; i++) {
-          in[i] = x.data()[i] / 255f;
-        }
-        float[] whole = tiled.forward(in, h, w, new NetworkLayer.Workspace());
+        float[] whole = tiled.forward(unitRange(x), h, w, new NetworkLayer.Workspace());
         String what = "trial " + trial + ": x" + scale + " k" + k + " " + padding + " " + h + "x"
             + w + " tile " + tile;
         // Tiles are served by direct convolution, the whole frame here by im2col GEMMs: the
@@ -99,17 +92,10 @@ class SequentialNetworkTest {
         SequentialNetwork served = skip != null ? tiled.withSkip(skip) : tiled;
         served = clip ? served.withClip(0f, 0.8f) : served;
         assertEquals(scale * h, served.outputSize(h, w)[0]);
-        Tensor x = Tensor.zeros(1, 1, h, w);
-        for (int i = 0; i < x.data().length; i++) {
-          x.data()[i] = rnd.nextFloat() * 255f;
-        }
+        Tensor x = randomFrame(rnd, h, w);
         Tensor y = Tensor.zeros(1, out, h * scale, w * scale);
         served.apply(x, y, par, 255f);
-        float[] in = new float[h * w];
-        for (int i = 0; i < in.length; i++) {
-          in[i] = x.data()[i] / 255f;
-        }
-        float[] whole = tiled.forward(in, h, w, new NetworkLayer.Workspace());
+        float[] whole = tiled.forward(unitRange(x), h, w, new NetworkLayer.Workspace());
         Tensor base = Tensor.zeros(1, 1, h * scale, w * scale);
         if (skip != null) {
           skip.layer(1, scale, scale).apply(x, base);
@@ -156,17 +142,10 @@ class SequentialNetworkTest {
         int tile = 1 + rnd.nextInt(40);
         SequentialNetwork tiled = new SequentialNetwork(layers, tile);
         assertTrue(tiled.pathDescription().contains("Winograd"), tiled.pathDescription());
-        Tensor x = Tensor.zeros(1, 1, h, w);
-        for (int i = 0; i < x.data().length; i++) {
-          x.data()[i] = rnd.nextFloat() * 255f;
-        }
+        Tensor x = randomFrame(rnd, h, w);
         Tensor y = Tensor.zeros(1, 1, h * scale, w * scale);
         tiled.apply(x, y, par, 255f);
-        float[] in = new float[h * w];
-        for (int i = 0; i < in.length; i++) {
-          in[i] = x.data()[i] / 255f;
-        }
-        float[] whole = tiled.forward(in, h, w, new NetworkLayer.Workspace());
+        float[] whole = tiled.forward(unitRange(x), h, w, new NetworkLayer.Workspace());
         String what = "trial " + trial + ": x" + scale + " " + c + " channels, " + k + "x" + k
             + ", " + h + "x" + w + " tile " + tile;
         for (int i = 0; i < y.data().length; i++) {
@@ -176,6 +155,24 @@ class SequentialNetworkTest {
         }
       }
     }
+  }
+
+  /** A one-channel frame of uniform random values in [0, 255). */
+  private static Tensor randomFrame(Random rnd, int h, int w) {
+    Tensor x = Tensor.zeros(1, 1, h, w);
+    for (int i = 0; i < x.data().length; i++) {
+      x.data()[i] = rnd.nextFloat() * 255f;
+    }
+    return x;
+  }
+
+  /** The frame's values over 255, as the untiled layers take them. */
+  private static float[] unitRange(Tensor x) {
+    float[] in = new float[x.data().length];
+    for (int i = 0; i < in.length; i++) {
+      in[i] = x.data()[i] / 255f;
+    }
+    return in;
   }
 
   private static float[] scaled(float[] a, float by) {
