@@ -118,6 +118,19 @@ public final class BenchmarkTable {
             r.getPrimaryResult().getStatistics().getPercentile(50));
       }
     }
+    // sr-x2 once more with every layer direct: what the Winograd layers gain, same run.
+    Collection<RunResult> direct = new Runner(new OptionsBuilder()
+        .include(NetworkBenchmark.class.getName() + ".engine$")
+        .param("fsrcnn", "sr-x2").param("threads", "1", "2")
+        .jvmArgsAppend("--add-modules=jdk.incubator.vector", "-Xmx4g",
+            "-Dupsampler.conv.winograd=false") // replaces @Fork's: repeat those
+        .warmupIterations(quick ? 1 : 3).measurementIterations(quick ? 3 : 5)
+        .warmupTime(TimeValue.seconds(1)).measurementTime(TimeValue.seconds(quick ? 1 : 3))
+        .build()).run();
+    for (RunResult r : direct) {
+      medians.put("engine/sr-x2 direct/" + r.getParams().getParam("threads"),
+          r.getPrimaryResult().getStatistics().getPercentile(50));
+    }
     StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%n%s %s, %d cores;"
         + " median ms per 480x270 -> 960x540 luma plane%n%n| network | engine 1T |"
         + " engine 2T | ONNX Runtime 1T | ONNX Runtime 2T | vs ORT 1T | vs ORT 2T | 2T vs 1T"
@@ -131,6 +144,12 @@ public final class BenchmarkTable {
       sb.append(String.format(Locale.ROOT, "| %s | %.1f | %.1f | %.1f | %.1f | %.2fx | %.2fx |"
           + " %.2fx |%n", n, e1, e2, o1, o2, o1 / e1, o2 / e2, e1 / e2));
     }
+    double d1 = median("engine", "sr-x2 direct", "1");
+    double d2 = median("engine", "sr-x2 direct", "2");
+    sb.append(String.format(Locale.ROOT, "%nsr-x2 with every layer direct"
+        + " (-Dupsampler.conv.winograd=false): %.1f ms 1T, %.1f ms 2T; the Winograd layers are"
+        + " %.2fx and %.2fx faster%n", d1, d2, d1 / median("engine", "sr-x2", "1"),
+        d2 / median("engine", "sr-x2", "2")));
     System.out.println(sb);
   }
 
