@@ -10,8 +10,8 @@ import java.util.List;
  * w + 2P} per row), so a same-padded {@code k x k} convolution is, for each output channel, one
  * long weighted sum of shifted copies of the input ({@link RowKernel#conv}): no im2col copy, the
  * bias and the following PReLU applied in the store, the border columns it writes cleared after.
- * A 3x3 layer with many channels runs by Winograd F(2,3) instead ({@link WinogradRows}): the same
- * kernel on transformed planes, 1.5x fewer multiply-adds.
+ * A 3x3 layer with many channels runs by Winograd F(4,3) instead ({@link WinogradRows}): the same
+ * kernel on transformed planes, half the multiply-adds.
  *
  * <p>The final transposed convolution (stride {@code s}) runs phase by phase: output position
  * {@code s*m + phi} (before the crop) is {@code sum over c, t of W[c][phi + s*t] * x[c][m - t]},
@@ -26,6 +26,7 @@ final class DirectNetwork {
   private final NetworkLayer.ConvTranspose2d last;
   private final int convHalo;
   private final int maxChannels;
+  private final int winogradLayers;
   private final RowKernel kernel;
 
   /**
@@ -53,6 +54,7 @@ final class DirectNetwork {
     }
     this.convHalo = halo;
     this.maxChannels = channels;
+    this.winogradLayers = (int) steps.stream().filter(s -> s.winograd() != null).count();
   }
 
   /**
@@ -96,7 +98,7 @@ final class DirectNetwork {
 
   /** How many of the convolutions run by {@link WinogradRows}. */
   int winogradLayers() {
-    return (int) steps.stream().filter(s -> s.winograd() != null).count();
+    return winogradLayers;
   }
 
   /**
@@ -114,6 +116,8 @@ final class DirectNetwork {
     private int h;
     private int w;
     private int pad;
+    /** Zero rows below the bottom border ({@link WinogradRows#ROWS_BELOW}, or 0). */
+    private int below;
     private ConvTransposePlan plan;
     private final WinogradRows.Scratch winograd = new WinogradRows.Scratch();
 
@@ -126,8 +130,9 @@ final class DirectNetwork {
       return w + 2 * pad;
     }
 
+    /** Floats per channel: the interior, the border, and rows below for Winograd's reads. */
     int plane() {
-      return (h + 2 * pad) * rowLength();
+      return (h + 2 * pad + below) * rowLength();
     }
 
     /** Flat index of interior pixel (y, x) in a plane; y and x may reach into the border. */
@@ -174,6 +179,7 @@ final class DirectNetwork {
     ws.h = h;
     ws.w = w;
     ws.pad = pad;
+    ws.below = winogradLayers() > 0 ? WinogradRows.ROWS_BELOW : 0;
     int plane = ws.plane();
     ws.a = Workspace.grow(ws.a, maxChannels * plane);
     ws.b = Workspace.grow(ws.b, maxChannels * plane);

@@ -59,26 +59,33 @@ interface RowKernel {
       float[] slopes, float[] z, int zOff, int zStride, int len);
 
   /**
-   * The input transform of {@link WinogradRows} for one pair of output rows: for j in [0, len),
-   * with {@code di = x[xOff + i*xStride + j]} ({@code d3 = 0} unless {@code hasD3}),
+   * The input transform of {@link WinogradRows} for one group of four output rows: for j in [0,
+   * len), with {@code di = x[xOff + i*xStride + j]} (six rows), {@code u[uOff + k*uStride + j]}
+   * for k in [0, 6):
    *
    * <pre>
-   *   u[uOff + j] = d0 - d2               u[uOff + uStride + j] = d1 + d2
-   *   u[uOff + 2*uStride + j] = d2 - d1   u[uOff + 3*uStride + j] = d1 - d3
+   *   u0 = 4 d0 - 5 d2 + d4          u1 = -4 d1 - 4 d2 + d3 + d4     u2 = 4 d1 - 4 d2 - d3 + d4
+   *   u3 = -2 d1 - d2 + 2 d3 + d4    u4 = 2 d1 - d2 - 2 d3 + d4      u5 = 4 d1 - 5 d3 + d5
    * </pre>
    */
-  void winogradInput(float[] x, int xOff, int xStride, boolean hasD3, float[] u, int uOff,
-      int uStride, int len);
+  void winogradInput(float[] x, int xOff, int xStride, float[] u, int uOff, int uStride,
+      int len);
 
   /**
    * The output transform of {@link WinogradRows}: for j in [0, len), with {@code mi = m[mOff +
-   * i*mStride + j]}, {@code v0 = m0 + m1 + m2 + bias} and {@code v1 = m1 - m2 - m3 + bias}, each
-   * through the PReLU of {@link #conv} with slope {@code slopes[row]} (slope 1 if {@code slopes}
-   * is null: the identity, but for -0 becoming +0), stored at {@code z[zOff + j]} and (if {@code
-   * both}) {@code z[zOff + zStride + j]}.
+   * i*mStride + j]} (six products),
+   *
+   * <pre>
+   *   y0 = m0 + m1 + m2 + m3 + m4      y1 = m1 - m2 + 2 m3 - 2 m4
+   *   y2 = m1 + m2 + 4 m3 + 4 m4       y3 = m1 - m2 + 8 m3 - 8 m4 + m5
+   * </pre>
+   *
+   * each plus {@code bias}, through the PReLU of {@link #conv} with slope {@code slopes[row]}
+   * (slope 1 if {@code slopes} is null: the identity, but for -0 becoming +0), the first {@code
+   * rows} of them (1 to 4) stored at {@code z[zOff + i*zStride + j]}.
    */
   void winogradOutput(float[] m, int mOff, int mStride, float bias, float[] slopes, int row,
-      float[] z, int zOff, int zStride, boolean both, int len);
+      float[] z, int zOff, int zStride, int rows, int len);
 
   /**
    * Dot products of row pairs, added to {@code c}: for i in [0, rowsA), j in [0, rowsB):

@@ -51,47 +51,75 @@ final class ScalarRowKernel implements RowKernel {
   }
 
   @Override
-  public void winogradInput(float[] x, int xOff, int xStride, boolean hasD3, float[] u,
-      int uOff, int uStride, int len) {
-    winogradInputRange(x, xOff, xStride, hasD3, u, uOff, uStride, 0, len);
+  public void winogradInput(float[] x, int xOff, int xStride, float[] u, int uOff, int uStride,
+      int len) {
+    winogradInputRange(x, xOff, xStride, u, uOff, uStride, 0, len);
   }
 
-  /** The input transform over j in [j0, j1): also the SIMD kernel's tail. */
-  static void winogradInputRange(float[] x, int xOff, int xStride, boolean hasD3, float[] u,
-      int uOff, int uStride, int j0, int j1) {
+  /**
+   * The input transform over j in [j0, j1): also the SIMD kernel's short rows. Grouped as
+   * {@code u1 = fma(-4, d1 + d2, d3 + d4)} and so on, the SIMD kernel's exact operations.
+   */
+  static void winogradInputRange(float[] x, int xOff, int xStride, float[] u, int uOff,
+      int uStride, int j0, int j1) {
     for (int j = j0; j < j1; j++) {
       int i = xOff + j;
       float d1 = x[i + xStride];
       float d2 = x[i + 2 * xStride];
-      float d3 = hasD3 ? x[i + 3 * xStride] : 0f;
-      u[uOff + j] = x[i] - d2;
-      u[uOff + uStride + j] = d1 + d2;
-      u[uOff + 2 * uStride + j] = d2 - d1;
-      u[uOff + 3 * uStride + j] = d1 - d3;
+      float d3 = x[i + 3 * xStride];
+      float d4 = x[i + 4 * xStride];
+      float d42 = d4 - d2;
+      float d31 = d3 - d1;
+      int o = uOff + j;
+      u[o] = Math.fma(4f, x[i], Math.fma(-5f, d2, d4));
+      u[o + uStride] = Math.fma(-4f, d1 + d2, d3 + d4);
+      u[o + 2 * uStride] = Math.fma(4f, d1 - d2, d4 - d3);
+      u[o + 3 * uStride] = Math.fma(2f, d31, d42);
+      u[o + 4 * uStride] = Math.fma(-2f, d31, d42);
+      u[o + 5 * uStride] = Math.fma(4f, d1, Math.fma(-5f, d3, x[i + 5 * xStride]));
     }
   }
 
   @Override
   public void winogradOutput(float[] m, int mOff, int mStride, float bias, float[] slopes,
-      int row, float[] z, int zOff, int zStride, boolean both, int len) {
-    winogradOutputRange(m, mOff, mStride, bias, slopes, row, z, zOff, zStride, both, 0, len);
+      int row, float[] z, int zOff, int zStride, int rows, int len) {
+    winogradOutputRange(m, mOff, mStride, bias, slopes, row, z, zOff, zStride, rows, 0, len);
   }
 
-  /** The output transform over j in [j0, j1): also the SIMD kernel's tail. */
+  /**
+   * The output transform over j in [j0, j1): also the SIMD kernel's short rows and last
+   * groups, with its exact operations ({@code y1 = fma(2, m3 - m4, m1 - m2)}, PReLU as {@code
+   * fma(a, min(v, 0), max(v, 0))}: the same bits as {@link #activate}, as one term is zero).
+   */
   static void winogradOutputRange(float[] m, int mOff, int mStride, float bias, float[] slopes,
-      int row, float[] z, int zOff, int zStride, boolean both, int j0, int j1) {
+      int row, float[] z, int zOff, int zStride, int rows, int j0, int j1) {
     float a = slopes == null ? 1f : slopes[row];
     for (int j = j0; j < j1; j++) {
       int i = mOff + j;
       float m1 = m[i + mStride];
       float m2 = m[i + 2 * mStride];
-      float v0 = m[i] + m1 + m2 + bias;
-      z[zOff + j] = Math.max(v0, 0f) + a * Math.min(v0, 0f);
-      if (both) {
-        float v1 = m1 - m2 - m[i + 3 * mStride] + bias;
-        z[zOff + zStride + j] = Math.max(v1, 0f) + a * Math.min(v1, 0f);
+      float m3 = m[i + 3 * mStride];
+      float m4 = m[i + 4 * mStride];
+      float s12 = m1 + m2;
+      float d12 = m1 - m2;
+      float s34 = m3 + m4;
+      float d34 = m3 - m4;
+      int o = zOff + j;
+      z[o] = prelu(m[i] + s12 + s34 + bias, a);
+      if (rows > 1) {
+        z[o + zStride] = prelu(Math.fma(2f, d34, d12) + bias, a);
+      }
+      if (rows > 2) {
+        z[o + 2 * zStride] = prelu(Math.fma(4f, s34, s12) + bias, a);
+      }
+      if (rows > 3) {
+        z[o + 3 * zStride] = prelu(Math.fma(8f, d34, d12) + m[i + 5 * mStride] + bias, a);
       }
     }
+  }
+
+  private static float prelu(float v, float a) {
+    return Math.fma(a, Math.min(v, 0f), Math.max(v, 0f));
   }
 
   /** PReLU as {@code max(v, 0) + a * min(v, 0)}: the form the SIMD kernel computes. */

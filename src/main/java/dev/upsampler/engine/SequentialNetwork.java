@@ -165,7 +165,7 @@ public final class SequentialNetwork {
     }
     int winograd = direct.winogradLayers();
     return "tiles by direct convolution"
-        + (winograd > 0 ? " (Winograd F(2,3) on " + winograd + " 3x3 layer(s))" : "") + ", "
+        + (winograd > 0 ? " (Winograd F(4,3) on " + winograd + " 3x3 layer(s))" : "") + ", "
         + VectorSupport.description();
   }
 

@@ -12,7 +12,7 @@
  * <p>Networks: {@link dev.upsampler.engine.SequentialNetwork} runs convolutions, PReLUs and a
  * last transposed convolution ({@link dev.upsampler.engine.NetworkLayer}) over whole frames in
  * seamless tiles, each tile by direct convolution on flat zero-bordered planes ({@link
- * dev.upsampler.engine.DirectNetwork}; 3x3 layers with many channels by Winograd F(2,3) down
+ * dev.upsampler.engine.DirectNetwork}; 3x3 layers with many channels by Winograd F(4,3) down
  * the columns, {@link dev.upsampler.engine.WinogradRows}); the layers' own {@code forward}, used by training, are
  * {@link dev.upsampler.engine.Gemm} products over {@link dev.upsampler.engine.Im2col} columns.
  * {@link dev.upsampler.engine.SelfEnsemble} averages a network over the flips and transposes of

@@ -113,8 +113,8 @@ class SequentialNetworkTest {
   }
 
   /**
-   * Networks with many channels, whose 3x3 layers run by Winograd F(2,3) ({@link WinogradRows}),
-   * served in tiles equal the untiled layers: tiles of odd and even heights, activations and a
+   * Networks with many channels, whose 3x3 layers run by Winograd F(4,3) ({@link WinogradRows}),
+   * served in tiles equal the untiled layers: tiles of every height modulo 4, activations and a
    * clamp folded in, a 5x5 layer beside them that stays direct.
    */
   @Test

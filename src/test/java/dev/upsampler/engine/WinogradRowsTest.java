@@ -8,9 +8,9 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * Winograd F(2,3) down the columns ({@link WinogradRows}) against the 3x3 convolution summed
- * directly in double precision, over seeded random shapes: odd and even heights (a last pair
- * with one row, a last band shorter than the others, heights of 1), widths shorter than one
+ * Winograd F(4,3) down the columns ({@link WinogradRows}) against the 3x3 convolution summed
+ * directly in double precision, over seeded random shapes: every height modulo 4 (a last group
+ * of 1 to 4 rows, a last band shorter than the others, heights of 1), widths shorter than one
  * vector, borders of 1 to 3, channel counts that are not multiples of a register block, PReLU
  * or none; and its transforms on the SIMD kernel against the scalar one, bit for bit.
  */
@@ -24,7 +24,8 @@ class WinogradRowsTest {
       for (int n = 0; n < 40; n++) {
         int in = 8 + rnd.nextInt(33);
         int out = 8 + rnd.nextInt(33);
-        int h = n % 10 == 0 ? 1 + rnd.nextInt(2) : 1 + rnd.nextInt(2 * WinogradRows.BAND * 3);
+        int h = n % 10 == 0 ? 1 + rnd.nextInt(4)
+            : 1 + rnd.nextInt(WinogradRows.ROWS * WinogradRows.BAND * 3);
         int w = 1 + rnd.nextInt(n % 4 == 0 ? 12 : 60);
         int pad = 1 + rnd.nextInt(3);
         float[] params = gaussian(rnd, NetworkLayer.Conv2d.weightCount(in, out, 3) + out);
@@ -33,7 +34,7 @@ class WinogradRowsTest {
         System.arraycopy(params, NetworkLayer.Conv2d.weightCount(in, out, 3), bias, 0, out);
         float[] slopes = rnd.nextBoolean() ? gaussian(rnd, out) : null;
         int rowLength = w + 2 * pad;
-        int plane = (h + 2 * pad) * rowLength;
+        int plane = (h + 2 * pad + WinogradRows.ROWS_BELOW) * rowLength;
         float[] x = new float[in * plane];
         for (int c = 0; c < in; c++) {
           for (int y = 0; y < h; y++) {
@@ -49,7 +50,7 @@ class WinogradRowsTest {
         String what = "case " + n + ": " + in + " -> " + out + ", " + h + "x" + w + ", pad "
             + pad + ", " + kernel.description();
         for (int o = 0; o < out; o++) {
-          for (int y = -pad; y < h + pad; y++) {
+          for (int y = -pad; y < h + pad + WinogradRows.ROWS_BELOW; y++) {
             for (int i = -pad; i < w + pad; i++) {
               float got = z[o * plane + (pad + y) * rowLength + pad + i];
               if (y < 0 || y >= h || i < 0 || i >= w) {
@@ -92,21 +93,22 @@ class WinogradRowsTest {
     for (int n = 0; n < 200; n++) {
       int len = 1 + rnd.nextInt(7 * 16 + 20);
       int stride = len + rnd.nextInt(9);
-      boolean flag = rnd.nextBoolean();
-      float[] src = gaussian(rnd, 5 + 4 * stride);
-      float[] want = new float[7 + 4 * stride];
+      int planes = WinogradRows.PLANES;
+      float[] src = gaussian(rnd, 5 + planes * stride);
+      float[] want = new float[7 + planes * stride];
       float[] got = new float[want.length];
       String what = "case " + n + ": len " + len + " (" + simd.description() + ")";
-      scalar.winogradInput(src, 5, stride, flag, want, 7, stride, len);
-      simd.winogradInput(src, 5, stride, flag, got, 7, stride, len);
+      scalar.winogradInput(src, 5, stride, want, 7, stride, len);
+      simd.winogradInput(src, 5, stride, got, 7, stride, len);
       assertArrayEquals(want, got, "input transform, " + what);
       float[] slopes = rnd.nextBoolean() ? gaussian(rnd, 3) : null;
       float bias = (float) rnd.nextGaussian();
+      int rows = 1 + rnd.nextInt(WinogradRows.ROWS);
       java.util.Arrays.fill(want, 0f);
       java.util.Arrays.fill(got, 0f);
-      scalar.winogradOutput(src, 5, stride, bias, slopes, 2, want, 7, stride, flag, len);
-      simd.winogradOutput(src, 5, stride, bias, slopes, 2, got, 7, stride, flag, len);
-      assertArrayEquals(want, got, "output transform, " + what);
+      scalar.winogradOutput(src, 5, stride, bias, slopes, 2, want, 7, stride, rows, len);
+      simd.winogradOutput(src, 5, stride, bias, slopes, 2, got, 7, stride, rows, len);
+      assertArrayEquals(want, got, "output transform of " + rows + " rows, " + what);
     }
   }
 
