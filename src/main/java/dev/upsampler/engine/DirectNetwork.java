@@ -37,10 +37,28 @@ final class DirectNetwork {
 
   /**
    * A convolution, the activation folded into its store (PReLU slopes, ReLU: zeros; or null),
-   * a clamp after that (ReLU6) or null, and its kernels for {@link WinogradRows} or null.
+   * a clamp after that (ReLU6) or null, and its weights laid out once for the kernel: for
+   * {@link WinogradRows} ({@code winograd}) or for {@link RowKernel#conv} ({@code direct}, tap
+   * by tap), the other null.
    */
   private record Step(NetworkLayer.Conv2d conv, float[] slopes, NetworkLayer.Clamp clamp,
-      float[][] winograd) {}
+      float[] direct, float[][] winograd) {
+
+    static Step of(NetworkLayer.Conv2d c, float[] slopes, NetworkLayer.Clamp clamp) {
+      if (WINOGRAD && WinogradRows.pays(c)) {
+        return new Step(c, slopes, clamp, null, WinogradRows.weights(c));
+      }
+      int k2 = c.k() * c.k();
+      float[] p = c.params();
+      float[] w = new float[c.in() * k2 * c.out()];
+      for (int t = 0; t < c.in() * k2; t++) { // tap t = (ci, ky, kx); params [o][ci][ky][kx]
+        for (int o = 0; o < c.out(); o++) {
+          w[t * c.out() + o] = p[o * c.in() * k2 + t];
+        }
+      }
+      return new Step(c, slopes, clamp, w, null);
+    }
+  }
 
   private DirectNetwork(List<Step> steps, NetworkLayer.ConvTranspose2d last, RowKernel kernel) {
     this.steps = steps;
@@ -78,8 +96,7 @@ final class DirectNetwork {
         NetworkLayer.Clamp clamp = i + 1 < layers.size()
             && layers.get(i + 1) instanceof NetworkLayer.Clamp k ? k : null;
         i += clamp == null ? 0 : 1;
-        steps.add(new Step(c, slopes, clamp,
-            WINOGRAD && WinogradRows.pays(c) ? WinogradRows.weights(c) : null));
+        steps.add(Step.of(c, slopes, clamp));
       } else if (l instanceof NetworkLayer.ConvTranspose2d t && i == layers.size() - 1
           && t.spec().dilation().h() == 1 && t.spec().dilation().w() == 1) {
         last = t;
@@ -210,7 +227,7 @@ final class DirectNetwork {
         WinogradRows.run(kernel, s.winograd(), ws.bias, s.slopes(), c.in(), c.out(), cur, next,
             g.h, g.w, g.pad, g.rowLength(), ws.winograd);
       } else {
-        direct(ws, c, cur, next, s.slopes());
+        direct(ws, c, s.direct(), cur, next, s.slopes());
       }
       if (s.clamp() != null) {
         for (int o = 0; o < c.out(); o++) {
@@ -228,31 +245,29 @@ final class DirectNetwork {
     return phases(ws, cur);
   }
 
-  /** Convolution {@code c} over the tile by {@link RowKernel#conv}, bias in {@code ws.bias}. */
-  private void direct(Workspace ws, NetworkLayer.Conv2d c, float[] cur, float[] next,
-      float[] slopes) {
+  /**
+   * Convolution {@code c} over the tile by {@link RowKernel#conv}: weights {@code w} tap by tap
+   * ({@link Step#direct}), bias in {@code ws.bias}.
+   */
+  private void direct(Workspace ws, NetworkLayer.Conv2d c, float[] w, float[] cur,
+      float[] next, float[] slopes) {
     Workspace g = ws;
     int plane = g.plane();
     int first = g.at(0, 0);
     int len = (g.h - 1) * g.rowLength() + g.w;
     int taps = c.in() * c.k() * c.k();
     ws.taps(taps);
-    ws.weights = Workspace.grow(ws.weights, taps * c.out());
-    float[] p = c.params();
     int half = c.k() / 2;
     int t = 0;
     for (int ci = 0; ci < c.in(); ci++) {
       for (int ky = 0; ky < c.k(); ky++) {
         for (int kx = 0; kx < c.k(); kx++, t++) {
           ws.taps[t] = ci * plane + (ky - half) * g.rowLength() + kx - half;
-          for (int o = 0; o < c.out(); o++) {
-            ws.weights[t * c.out() + o] = p[((o * c.in() + ci) * c.k() + ky) * c.k() + kx];
-          }
         }
       }
     }
-    kernel.conv(ws.weights, c.out(), cur, first, ws.taps, taps, ws.bias, slopes, next, first,
-        plane, len);
+    kernel.conv(w, c.out(), cur, first, ws.taps, taps, ws.bias, slopes, next, first, plane,
+        len);
   }
 
   /** The transposed convolution's phases over the tile, into {@code ws.z}. */
