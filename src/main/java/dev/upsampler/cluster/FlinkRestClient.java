@@ -127,22 +127,33 @@ public final class FlinkRestClient {
    * graph, it stays current when the REST metric store does not: a metric fetch that waits on a
    * TaskManager that just died holds every later fetch back (up to {@code web.timeout}).
    */
-  public record Failures(int count, String lastRootCause) {}
+  public record Failures(int count, JsonNode last) {
 
-  /** The job's {@link Failures}, the latest one's root cause (exception and message) or null. */
+    /**
+     * The latest failure's root cause (exception and message), or null: the last "Caused by:"
+     * of its stack trace, which says more than Flink's restart-strategy wrapper. Read only when
+     * asked (a FAILED job), not on every poll.
+     */
+    public String lastRootCause() {
+      if (last == null) {
+        return null;
+      }
+      String trace = last.path("stacktrace").asText("");
+      String cause = trace.lines().filter(l -> l.startsWith("Caused by: "))
+          .reduce((a, b) -> b).map(l -> l.substring("Caused by: ".length()))
+          .orElse(trace.lines().findFirst().orElse(last.path("exceptionName").asText("")));
+      return cause.isEmpty() ? null : cause;
+    }
+  }
+
+  /** The job's {@link Failures}: how many, and the latest one's entry. */
   public Failures failures(String jobId) throws IOException {
     JsonNode entries = get("/jobs/" + jobId + "/exceptions").path("exceptionHistory")
         .path("entries");
     if (!entries.isArray() || entries.isEmpty()) {
       return new Failures(0, null);
     }
-    JsonNode e = entries.get(0);
-    // The root cause (the last "Caused by:") says more than Flink's restart-strategy wrapper.
-    String trace = e.path("stacktrace").asText("");
-    String cause = trace.lines().filter(l -> l.startsWith("Caused by: "))
-        .reduce((a, b) -> b).map(l -> l.substring("Caused by: ".length()))
-        .orElse(trace.lines().findFirst().orElse(e.path("exceptionName").asText("")));
-    return new Failures(entries.size(), cause.isEmpty() ? null : cause);
+    return new Failures(entries.size(), entries.get(0));
   }
 
   public void cancel(String jobId) throws IOException {
