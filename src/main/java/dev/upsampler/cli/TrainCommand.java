@@ -290,7 +290,7 @@ final class TrainCommand extends BaseCommand {
       Network net = model.equals("fsrcnn")
           ? Network.fsrcnn(shape[0], shape[1], shape[2], scale, new Random(seed))
           : Network.espcn(shape[0], shape[1], scale, activation, expand, new Random(seed));
-      t = new NetworkTrainer(net, scale, patch, batch, rate, loss, 4, skip, augment)
+      t = new NetworkTrainer(net, scale, patch, batch, rate, loss, skip, augment)
           .sampling(PatchSampler.hardest(patchCandidates));
       what = String.format(Locale.ROOT, "%s%s x%d, %s loss, %d parameters, %d multiply-adds"
           + " per input pixel", model.equals("fsrcnn")

@@ -372,6 +372,54 @@ public final class SequentialNetwork {
     }
   }
 
+  /**
+   * Input pixels from a cut edge (where a crop of a larger picture ends) within which some output
+   * reads what is not the picture: the convolutions' zero padding, the last transposed
+   * convolution's missing inputs, the skip's replicated edge. Outputs further in are exactly what
+   * the whole picture gives there, so a training patch leaves only these out of its loss.
+   */
+  public int cutEdgeReach() {
+    int m = last == null ? reach : footprint(last.spec(), reach);
+    return skipLayer == null ? m : Math.max(m, footprint(skipLayer.spec(), 0));
+  }
+
+  /**
+   * The smallest margin {@code e} such that every output of a transposed convolution from {@code
+   * e} inputs inside either end of a 64-long input reads only inputs at least {@code before}
+   * inside it (those nearer an edge are corrupted by the layers before). Counted tap by tap: with
+   * a stride above the kernel's extent some outputs read fewer inputs than the bounds suggest.
+   */
+  private static int footprint(ConvTransposeSpec s, int before) {
+    int n = 64;
+    ConvTransposePlan plan = s.plan(n, n);
+    int m = 0;
+    for (int axis = 0; axis < 2; axis++) {
+      int st = s.stride().get(axis);
+      int d = s.dilation().get(axis);
+      int taps = s.kernel().get(axis);
+      int crop = plan.crop().begin(axis);
+      int out = axis == 0 ? plan.outH() : plan.outW();
+      int e = 0;
+      for (int o = 0; o < out; o++) {
+        for (int t = 0; t < taps; t++) {
+          int at = o + crop - t * d; // = i * st for the input i this tap reads, if any
+          if (Math.floorMod(at, st) != 0) {
+            continue;
+          }
+          int i = Math.floorDiv(at, st); // outside [0, n): a pixel past a cut edge
+          if (i < before) {
+            e = Math.max(e, Math.floorDiv(o, st) + 1); // o must fall before e * st
+          }
+          if (i > n - 1 - before) {
+            e = Math.max(e, Math.floorDiv(out - 1 - o, st) + 1); // o must be >= out - e * st
+          }
+        }
+      }
+      m = Math.max(m, e);
+    }
+    return m;
+  }
+
   /** The first input row (axis 0) or column that output {@code o0} onwards depends on. */
   private int inputFrom(int axis, int o0, int n, NetworkLayer.Workspace ws) {
     if (last == null) {

@@ -18,10 +18,11 @@ import java.util.Random;
  * seed gives one result whatever the number of cores.
  *
  * <p>The network pads with zeros, as PyTorch's FSRCNN does, and at inference only a frame's
- * true edges see that padding. A patch's outputs within {@code margin} low-resolution pixels of
- * a cut edge (one inside the photograph) see zeros where the photograph continues, so they are
- * left out of the loss; edges on the photograph's own border are kept, so the network also
- * learns the frame's edges.
+ * true edges see that padding. A patch's outputs within the served network's {@link
+ * SequentialNetwork#cutEdgeReach() reach} of a cut edge (one inside the photograph) see zeros
+ * where the photograph continues, so they are left out of the loss (every output left in is
+ * what the whole photograph gives there); edges on the photograph's own border are kept, so the
+ * network also learns the frame's edges.
  *
  * <p>With a {@code skip} interpolation (bicubic, or nearest as ECBSR's repeated input), its
  * upscaling of the patch is added to the network's output
@@ -48,20 +49,21 @@ public final class NetworkTrainer implements Trainer {
   private PatchSampler sampler = PatchSampler.uniform();
 
   public NetworkTrainer(Network network, int scale, int patch, int batch, float lr, Loss loss,
-      int margin, Interpolation skip, boolean augment) {
-    if (patch < 2 * margin + 4 || batch < 1) {
-      throw new IllegalArgumentException("patch must be >= " + (2 * margin + 4)
-          + " and batch >= 1, got patch " + patch + ", batch " + batch);
-    }
+      Interpolation skip, boolean augment) {
     this.network = network;
     this.scale = scale;
     this.patch = patch;
     this.batch = batch;
-    this.margin = margin;
     this.loss = loss;
     this.augment = augment;
     this.skipKind = skip;
     this.skip = skip != null ? skip.layer(1, scale, scale) : null;
+    this.margin = inference().cutEdgeReach();
+    if (patch < 2 * margin + 4 || batch < 1) {
+      throw new IllegalArgumentException("patch must be >= " + (2 * margin + 4)
+          + " for this network (it reaches " + margin + " pixels) and batch >= 1, got patch "
+          + patch + ", batch " + batch);
+    }
     for (int i = 0; i < Math.min(SHARDS, batch); i++) {
       replicas.add(network.replica());
     }
@@ -78,6 +80,11 @@ public final class NetworkTrainer implements Trainer {
 
   public Network network() {
     return network;
+  }
+
+  /** Low-resolution pixels along a patch's cut edges whose outputs the loss leaves out. */
+  public int margin() {
+    return margin;
   }
 
   /** One Adam per layer, in layer order (their state goes into checkpoints). */
@@ -127,6 +134,9 @@ public final class NetworkTrainer implements Trainer {
     for (double[] t : totals) {
       sum += t[0];
       count += t[1];
+    }
+    if (count == 0) {
+      return 0; // every patch inside the margin of cut edges: nothing to learn from
     }
     List<Layer> layers = network.layers();
     for (int i = 0; i < layers.size(); i++) {
@@ -196,7 +206,9 @@ public final class NetworkTrainer implements Trainer {
       }
     }
     net.backward(g);
-    return new double[] {sum, (double) (bottom - top) * (right - left)};
+    // A side cut at both ends and shorter than twice the margin (a picture barely wider than
+    // the patch is tall) leaves nothing in the loss.
+    return new double[] {sum, (double) Math.max(0, bottom - top) * Math.max(0, right - left)};
   }
 
   /** Where pixel (y, x) of the transformed {@code n x n} patch comes from: {@code sy * n + sx}. */

@@ -43,13 +43,32 @@ class NetworkTrainerTest {
     return l;
   }
 
+  /**
+   * The band a patch's loss leaves out along cut edges is what the network reaches (checked
+   * exactly for any network by CutEdgeReachTest): a 3x3 reaches one pixel, FSRCNN's 9x9
+   * transposed convolution two, the bicubic skip two.
+   */
+  @Test
+  void theLossLeavesOutWhatTheNetworkReaches() {
+    Random rnd = new Random(1);
+    dev.upsampler.engine.Interpolation bicubic = dev.upsampler.engine.Interpolation.BICUBIC;
+    assertEquals(6, new NetworkTrainer(Network.espcn(32, 4, 2, "prelu", rnd), 2, 32, 16, 1e-3f,
+        Loss.MSE, bicubic, true).margin());
+    assertEquals(4, new NetworkTrainer(Network.espcn(12, 2, 2, "prelu", rnd), 2, 32, 16, 1e-3f,
+        Loss.MSE, bicubic, true).margin());
+    assertEquals(2, new NetworkTrainer(Network.espcn(4, 0, 2, "prelu", rnd), 2, 32, 16, 1e-3f,
+        Loss.MSE, bicubic, true).margin());
+    assertEquals(8, new NetworkTrainer(Network.fsrcnn(56, 12, 4, 2, rnd), 2, 32, 16, 1e-3f,
+        Loss.MSE, null, true).margin());
+  }
+
   @Test
   void lossFallsAndASeedGivesOneResultOnAnyThreadCount() throws Exception {
     List<TrainingPair> train = pairs("small_astronaut.png", "small_chelsea.png");
     NetworkTrainer a = new NetworkTrainer(Network.fsrcnn(8, 4, 1, 2, new Random(3)), 2, 16, 6,
-        3e-3f, Loss.MSE, 2, null, true);
+        3e-3f, Loss.MSE, null, true);
     NetworkTrainer b = new NetworkTrainer(Network.fsrcnn(8, 4, 1, 2, new Random(3)), 2, 16, 6,
-        3e-3f, Loss.MSE, 2, null, true);
+        3e-3f, Loss.MSE, null, true);
     Random ra = new Random(9);
     Random rb = new Random(9);
     double first = 0;
@@ -122,7 +141,8 @@ class NetworkTrainerTest {
     try (Parallelism par = Parallelism.newPool(2)) {
       for (Loss loss : Loss.values()) {
         Network net = Network.fsrcnn(8, 4, 1, 2, new Random(1));
-        NetworkTrainer t = new NetworkTrainer(net, 2, 16, 4, 1e-3f, loss, 2, dev.upsampler.engine.Interpolation.BICUBIC, false);
+        NetworkTrainer t = new NetworkTrainer(net, 2, 16, 4, 1e-3f, loss,
+            dev.upsampler.engine.Interpolation.BICUBIC, false);
         double start = t.validationGain(val, par);
         // The last layer starts near zero: the output is bicubic's, within a hundredth of a dB.
         assertEquals(0, start, 0.05, loss + ": gain at the start");
