@@ -189,8 +189,67 @@ final class TrainCommand extends BaseCommand {
       + " start from the model already at OUT, which stays unless an epoch validates better).")
   boolean resume;
 
+  /** What the options ask for, checked: the trainer's kind, skip, shape, loss and schedule. */
+  private record Settings(boolean network, Interpolation skip, int[] shape, Loss loss,
+      float rate, boolean cosine) {}
+
+  /** Where a run stands: the next epoch, the best validation so far, patches and minutes spent. */
+  private record Progress(int firstEpoch, double best, long patches, double spentMinutes) {}
+
   @Override
   public Integer call() throws Exception {
+    Settings o = settings();
+    Size2 s = Size2.square(scale);
+    List<TrainingPair> all = video != null ? loadVideo(s) : load(images, s);
+    if (all.size() < 2) {
+      throw new InvalidInputException(video != null ? video : images, "needs at least 2"
+          + " pictures (one is held out for validation), found " + all.size());
+    }
+    // Read now, not after the run: a wrong --eval must not cost a training run its measurement.
+    List<TrainingPair> unseen = evalDir != null && o.network() ? load(evalDir, s) : List.of();
+    if (evalDir != null && o.network() && unseen.isEmpty()) {
+      throw new InvalidInputException(evalDir, "no photographs to evaluate on (PNG, JPEG or"
+          + " BMP, at least " + 16 * scale + " pixels a side)");
+    }
+    Random rnd = new Random(seed);
+    if (video == null) {
+      Collections.shuffle(all, rnd);
+    } else {
+      Collections.reverse(all); // hold out the end: neighbouring frames are near copies
+    }
+    int held = Math.max(1, (int) Math.round(validation * all.size()));
+    List<TrainingPair> val = new ArrayList<>(all.subList(0, held));
+    List<TrainingPair> train = new ArrayList<>(all.subList(held, all.size()));
+    TrainingCheckpoint checkpoint = resume ? TrainingCheckpoint.load(out) : null;
+    // Fine-tuning a trained model: it stays at OUT unless an epoch validates better.
+    boolean fromModel = checkpoint == null && (deepenFrom != null
+        || (resume && Files.exists(out)));
+    Trainer t = o.network() ? networkTrainer(o, fromModel)
+        : new SingleLayerTrainer(s, fromModel ? KernelFiles.load(out, s).layer(1).weights()
+            : null, patch, batch, o.rate());
+    Progress from = new Progress(1, Double.NEGATIVE_INFINITY, 0, 0);
+    if (checkpoint != null) {
+      from = restore(checkpoint, t, o);
+      rnd = new Random(seed + from.firstEpoch()); // a fresh, still seeded, patch sequence
+      out().printf(Locale.ROOT, "resuming after epoch %d (%d patches, best %+.3f dB, lr %.1e)%n",
+          from.firstEpoch() - 1, from.patches(), from.best(), t.learningRate());
+    }
+    out().printf(Locale.ROOT, "training %s on %d photos, validating on %d (%s)%n",
+        describe(t, o), train.size(), held,
+        heldOut(val.stream().map(TrainingPair::name).toList(), video != null));
+    long start = System.nanoTime();
+    Progress end = runUntilStopped(t, o, train, val, rnd, from, fromModel, checkpoint == null);
+    out().printf(Locale.ROOT, "best validation gain %+.3f dB over bicubic after %d patches in"
+        + " %.1f min: %s (use: upscale --kernel model:%s)%n", end.best(), end.patches(),
+        from.spentMinutes() + (System.nanoTime() - start) / 60e9, out, out);
+    if (!unseen.isEmpty() && Files.exists(out)) {
+      measureOnEvalPhotos(unseen, s);
+    }
+    return 0;
+  }
+
+  /** The options checked against each other, before any photograph is read. */
+  private Settings settings() throws IOException {
     boolean network = switch (model) {
       case "single" -> false;
       case "fsrcnn", "espcn" -> true;
@@ -253,103 +312,87 @@ final class TrainCommand extends BaseCommand {
     if (lr != null && !(lr > 0 && lr <= 1)) {
       throw usage("--lr must be above 0 and at most 1, got " + lr);
     }
-    float rate = lr != null ? lr : network ? 1e-3f : 1e-4f;
     boolean cosine = switch (schedule) {
       case "plateau" -> false;
       case "cosine" -> true;
       default -> throw usage("--schedule must be plateau or cosine, got " + schedule);
     };
-    Size2 s = Size2.square(scale);
-    List<TrainingPair> all = video != null ? loadVideo(s) : load(images, s);
-    if (all.size() < 2) {
-      throw new InvalidInputException(video != null ? video : images, "needs at least 2"
-          + " pictures (one is held out for validation), found " + all.size());
-    }
-    // Read now, not after the run: a wrong --eval must not cost a training run its measurement.
-    List<TrainingPair> unseen = evalDir != null && network ? load(evalDir, s) : List.of();
-    if (evalDir != null && network && unseen.isEmpty()) {
-      throw new InvalidInputException(evalDir, "no photographs to evaluate on (PNG, JPEG or"
-          + " BMP, at least " + 16 * scale + " pixels a side)");
-    }
-    Random rnd = new Random(seed);
-    if (video == null) {
-      Collections.shuffle(all, rnd);
-    } else {
-      Collections.reverse(all); // hold out the end: neighbouring frames are near copies
-    }
-    int held = Math.max(1, (int) Math.round(validation * all.size()));
-    List<TrainingPair> val = new ArrayList<>(all.subList(0, held));
-    List<TrainingPair> train = new ArrayList<>(all.subList(held, all.size()));
-    TrainingCheckpoint checkpoint = resume ? TrainingCheckpoint.load(out) : null;
-    // Fine-tuning a trained model: it stays at OUT unless an epoch validates better.
-    boolean fromModel = checkpoint == null && (deepenFrom != null
-        || (resume && Files.exists(out)));
-    Trainer t;
-    String what;
-    if (network) {
-      Network net = model.equals("fsrcnn")
-          ? Network.fsrcnn(shape[0], shape[1], shape[2], scale, new Random(seed))
-          : Network.espcn(shape[0], shape[1], scale, activation, expand, new Random(seed));
-      t = new NetworkTrainer(net, scale, patch, batch, rate, loss, skip, augment)
-          .sampling(PatchSampler.hardest(patchCandidates));
-      what = String.format(Locale.ROOT, "%s%s x%d, %s loss, %d parameters, %d multiply-adds"
-          + " per input pixel", model.equals("fsrcnn")
-          ? String.format(Locale.ROOT, "FSRCNN(d=%d, s=%d, m=%d)", shape[0], shape[1], shape[2])
-          : String.format(Locale.ROOT, "ESPCN-style(C=%d, M=%d, %s%s)", shape[0], shape[1],
-          activation, expand > 0 ? ", trained re-parameterised x" + expand : ""),
-          skip != null ? " + " + skipName + " skip" : "",
-          scale, loss, t.parameters().stream().mapToInt(p -> p.length).sum(),
-          ((NetworkTrainer) t).inference().macsPerPixel());
-      if (fromModel && deepenFrom != null) {
-        StartingWeights.copyInto(t, StartingWeights.deepened(deepenFrom,
-            t.parameters().size(), shape[0], skip, activation), deepenFrom);
-      } else if (fromModel) {
-        StartingWeights.copyInto(t, ModelFiles.loadNetwork(out).layers().stream()
-            .map(NetworkLayer::params).toList(), out);
-      }
-    } else {
-      t = new SingleLayerTrainer(s, fromModel ? KernelFiles.load(out, s).layer(1).weights()
-          : null, patch, batch, rate);
-      Size2 k = ((SingleLayerTrainer) t).spec().kernel();
-      what = "a single " + k.w() + "x" + k.h() + " transposed-convolution layer x" + scale;
-    }
-    int firstEpoch = 1;
-    double best = Double.NEGATIVE_INFINITY;
-    long patches = 0;
-    double spentMinutes = 0;
-    if (checkpoint != null) {
-      Map<String, Object> st = checkpoint.state();
-      Object savedSkip = st.containsKey("skip") ? st.get("skip")
-          : Boolean.TRUE.equals(st.get("residual")) ? "bicubic" : "none";
-      if (!model.equals(st.get("model")) || (network && !shapeOption().equals(st.get(model)))
-          || (network && !skipName.equals(savedSkip))
-          || (model.equals("espcn") && (!activation.equals(st.get("activation"))
-              || expand != ((Number) st.getOrDefault("expand", 0)).intValue()))
-          || scale != ((Number) st.get("scale")).intValue()) {
-        throw new InvalidInputException(TrainingCheckpoint.jsonFor(out), "the checkpoint is of"
-            + " model " + st.get("model") + (st.containsKey(model) ? " " + st.get(model) : "")
-            + (network ? ", skip " + savedSkip : "") + " x" + st.get("scale")
-            + "; this run asks for " + model + (network ? " " + shapeOption() + ", skip "
-            + skipName : "") + " x" + scale);
-      }
-      StartingWeights.copyInto(t, checkpoint.parameters(), TrainingCheckpoint.jsonFor(out));
-      for (int i = 0; i < t.optimizers().size(); i++) {
-        t.optimizers().get(i).restore(checkpoint.firstMoments().get(i),
-            checkpoint.secondMoments().get(i), checkpoint.steps().get(i));
-      }
-      firstEpoch = ((Number) st.get("epoch")).intValue() + 1;
-      best = ((Number) st.get("best_validation_gain_db")).doubleValue();
-      patches = ((Number) st.get("patches")).longValue();
-      spentMinutes = ((Number) st.get("minutes")).doubleValue();
-      t.learningRate(((Number) st.get("learning_rate")).floatValue());
-      rnd = new Random(seed + firstEpoch); // a fresh, still seeded, patch sequence
-      out().printf(Locale.ROOT, "resuming after epoch %d (%d patches, best %+.3f dB, lr %.1e)%n",
-          firstEpoch - 1, patches, best, t.learningRate());
-    }
-    out().printf(Locale.ROOT, "training %s on %d photos, validating on %d (%s)%n", what,
-        train.size(), held, heldOut(val.stream().map(TrainingPair::name).toList(),
-            video != null));
+    return new Settings(network, skip, shape, loss, lr != null ? lr : network ? 1e-3f : 1e-4f,
+        cosine);
+  }
 
+  /** FSRCNN or the ESPCN-style stack, from a model (grown by --deepen-from) when asked. */
+  private NetworkTrainer networkTrainer(Settings o, boolean fromModel) throws IOException {
+    int[] shape = o.shape();
+    Network net = model.equals("fsrcnn")
+        ? Network.fsrcnn(shape[0], shape[1], shape[2], scale, new Random(seed))
+        : Network.espcn(shape[0], shape[1], scale, activation, expand, new Random(seed));
+    NetworkTrainer t = new NetworkTrainer(net, scale, patch, batch, o.rate(), o.loss(),
+        o.skip(), augment).sampling(PatchSampler.hardest(patchCandidates));
+    if (fromModel && deepenFrom != null) {
+      StartingWeights.copyInto(t, StartingWeights.deepened(deepenFrom,
+          t.parameters().size(), shape[0], o.skip(), activation), deepenFrom);
+    } else if (fromModel) {
+      StartingWeights.copyInto(t, ModelFiles.loadNetwork(out).layers().stream()
+          .map(NetworkLayer::params).toList(), out);
+    }
+    return t;
+  }
+
+  /** What is trained, for the first line of progress. */
+  private String describe(Trainer t, Settings o) {
+    if (t instanceof SingleLayerTrainer single) {
+      Size2 k = single.spec().kernel();
+      return "a single " + k.w() + "x" + k.h() + " transposed-convolution layer x" + scale;
+    }
+    int[] shape = o.shape();
+    return String.format(Locale.ROOT, "%s%s x%d, %s loss, %d parameters, %d multiply-adds"
+        + " per input pixel", model.equals("fsrcnn")
+        ? String.format(Locale.ROOT, "FSRCNN(d=%d, s=%d, m=%d)", shape[0], shape[1], shape[2])
+        : String.format(Locale.ROOT, "ESPCN-style(C=%d, M=%d, %s%s)", shape[0], shape[1],
+        activation, expand > 0 ? ", trained re-parameterised x" + expand : ""),
+        o.skip() != null ? " + " + skipName + " skip" : "",
+        scale, o.loss(), t.parameters().stream().mapToInt(p -> p.length).sum(),
+        ((NetworkTrainer) t).inference().macsPerPixel());
+  }
+
+  /** Weights, Adam's moments and the schedule from OUT's checkpoint, if it is of this model. */
+  private Progress restore(TrainingCheckpoint checkpoint, Trainer t, Settings o)
+      throws IOException {
+    Map<String, Object> st = checkpoint.state();
+    Object savedSkip = st.containsKey("skip") ? st.get("skip")
+        : Boolean.TRUE.equals(st.get("residual")) ? "bicubic" : "none";
+    boolean network = o.network();
+    if (!model.equals(st.get("model")) || (network && !shapeOption().equals(st.get(model)))
+        || (network && !skipName.equals(savedSkip))
+        || (model.equals("espcn") && (!activation.equals(st.get("activation"))
+            || expand != ((Number) st.getOrDefault("expand", 0)).intValue()))
+        || scale != ((Number) st.get("scale")).intValue()) {
+      throw new InvalidInputException(TrainingCheckpoint.jsonFor(out), "the checkpoint is of"
+          + " model " + st.get("model") + (st.containsKey(model) ? " " + st.get(model) : "")
+          + (network ? ", skip " + savedSkip : "") + " x" + st.get("scale")
+          + "; this run asks for " + model + (network ? " " + shapeOption() + ", skip "
+          + skipName : "") + " x" + scale);
+    }
+    StartingWeights.copyInto(t, checkpoint.parameters(), TrainingCheckpoint.jsonFor(out));
+    for (int i = 0; i < t.optimizers().size(); i++) {
+      t.optimizers().get(i).restore(checkpoint.firstMoments().get(i),
+          checkpoint.secondMoments().get(i), checkpoint.steps().get(i));
+    }
+    t.learningRate(((Number) st.get("learning_rate")).floatValue());
+    return new Progress(((Number) st.get("epoch")).intValue() + 1,
+        ((Number) st.get("best_validation_gain_db")).doubleValue(),
+        ((Number) st.get("patches")).longValue(), ((Number) st.get("minutes")).doubleValue());
+  }
+
+  /**
+   * Epochs until --epochs, --minutes, convergence or Ctrl-C (which finishes the step; the best
+   * model is on disk already). A fresh run validates its starting point first; a fine-tuned
+   * model's is the one to beat.
+   */
+  private Progress runUntilStopped(Trainer t, Settings o, List<TrainingPair> train,
+      List<TrainingPair> val, Random rnd, Progress from, boolean fromModel, boolean fresh)
+      throws IOException {
     AtomicBoolean stop = new AtomicBoolean();
     Thread main = Thread.currentThread();
     Thread hook = new Thread(() -> {
@@ -361,11 +404,14 @@ final class TrainCommand extends BaseCommand {
       }
     });
     Runtime.getRuntime().addShutdownHook(hook);
+    Size2 s = Size2.square(scale);
     long start = System.nanoTime();
+    double best = from.best();
+    long patches = from.patches();
     int sinceBest = 0;
     int workers = threads != null ? threads : Runtime.getRuntime().availableProcessors();
     try (Parallelism par = Parallelism.newPool(workers)) {
-      if (checkpoint == null) {
+      if (fresh) {
         double initial = t.validationGain(val, par);
         out().printf(Locale.ROOT, "start: validation %+.3f dB over bicubic%n", initial);
         if (fromModel) {
@@ -375,38 +421,39 @@ final class TrainCommand extends BaseCommand {
           }
         }
       }
+      int firstEpoch = from.firstEpoch();
       int epochLimit = epochLimit();
       for (int e = firstEpoch; e < firstEpoch + epochLimit && !stop.get(); e++) {
         double lossSum = 0;
         long t0 = System.nanoTime();
         int steps = 0;
         for (; steps < stepsPerEpoch && !stop.get() && !overBudget(start); steps++) {
-          if (cosine) {
+          if (o.cosine()) {
             double progress = minutes > 0 ? (System.nanoTime() - start) / 60e9 / minutes
                 : (e - firstEpoch + (double) steps / stepsPerEpoch) / epochLimit;
-            t.learningRate((float) (rate * 0.5 * (1 + Math.cos(Math.PI * Math.min(1,
+            t.learningRate((float) (o.rate() * 0.5 * (1 + Math.cos(Math.PI * Math.min(1,
                 progress)))));
           }
           lossSum += t.step(train, rnd, par);
         }
         patches += (long) steps * t.batch();
-        double rate2 = steps * t.batch() / ((System.nanoTime() - t0) / 1e9);
+        double perSecond = steps * t.batch() / ((System.nanoTime() - t0) / 1e9);
         double gain = t.validationGain(val, par);
         boolean better = gain > best;
-        double elapsed = spentMinutes + (System.nanoTime() - start) / 60e9;
+        double elapsed = from.spentMinutes() + (System.nanoTime() - start) / 60e9;
         if (better) {
           best = gain;
           sinceBest = 0;
           saveModel(t, s, e, gain, patches, elapsed);
-        } else if (!cosine && ++sinceBest >= patience) {
+        } else if (!o.cosine() && ++sinceBest >= patience) {
           t.learningRate(t.learningRate() / 2); // a plateau: finer steps
           sinceBest = 0;
         }
         saveCheckpoint(t, e, best, patches, elapsed);
-        boolean converged = !cosine && t.learningRate() < rate / 64;
+        boolean converged = !o.cosine() && t.learningRate() < o.rate() / 64;
         err().printf(Locale.ROOT, "epoch %d  loss %.3e  validation %+.3f dB (best %+.3f)  %.0f"
             + " patches/s  lr %.1e  %.1f min%s%n", e, lossSum / Math.max(1, steps), gain, best,
-            rate2, t.learningRate(), elapsed, better ? "  saved" : "");
+            perSecond, t.learningRate(), elapsed, better ? "  saved" : "");
         if (overBudget(start)) {
           break;
         }
@@ -422,13 +469,7 @@ final class TrainCommand extends BaseCommand {
         // Ctrl-C: the hook is running
       }
     }
-    out().printf(Locale.ROOT, "best validation gain %+.3f dB over bicubic after %d patches in"
-        + " %.1f min: %s (use: upscale --kernel model:%s)%n", best, patches,
-        spentMinutes + (System.nanoTime() - start) / 60e9, out, out);
-    if (!unseen.isEmpty() && Files.exists(out)) {
-      measureOnEvalPhotos(unseen, s);
-    }
-    return 0;
+    return new Progress(from.firstEpoch(), best, patches, from.spentMinutes());
   }
 
   /**
