@@ -352,7 +352,11 @@ public sealed interface NetworkLayer permits NetworkLayer.Conv2d, NetworkLayer.P
       return plans.plan(spec, h, w);
     }
 
-    float[] cols(int size) {
+    /**
+     * The im2col buffer, at least {@code size} long: after a same-padded convolution's forward
+     * it holds that input's columns (what the trainer's weight gradient reads again).
+     */
+    public float[] cols(int size) {
       if (cols.length < size) {
         cols = new float[size];
       }
