@@ -1,6 +1,7 @@
 package dev.upsampler.engine;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -47,5 +48,52 @@ class RowKernelConvTest {
       f[i] = (float) rnd.nextGaussian();
     }
     return f;
+  }
+  /**
+   * The weight gradient's dot products ({@link RowKernel#dots}: blocks of 4x4 and 2x4 rows,
+   * single dots, a scalar tail) on both kernels against sums in double precision, added onto
+   * what the result held: row counts 1-13 reach every block and leftover, lengths up to 40
+   * vectors on any width.
+   */
+  @Test
+  void dotProductsEqualTheSumsOnBothKernels() {
+    Random rnd = new Random(43);
+    for (RowKernel kernel : new RowKernel[] {VectorSupport.kernel(), VectorSupport.scalar()}) {
+      for (int n = 0; n < 150; n++) {
+        int rowsA = 1 + rnd.nextInt(13);
+        int rowsB = 1 + rnd.nextInt(13);
+        int len = rnd.nextInt(40 * 16 + 1);
+        int aStride = len + rnd.nextInt(9);
+        int bStride = len + rnd.nextInt(9);
+        int cStride = rowsB + rnd.nextInt(4);
+        int aOff = rnd.nextInt(5);
+        int bOff = rnd.nextInt(5);
+        int cOff = rnd.nextInt(5);
+        float[] a = random(rnd, aOff + rowsA * aStride);
+        float[] b = random(rnd, bOff + rowsB * bStride);
+        float[] c = random(rnd, cOff + rowsA * cStride);
+        float[] start = c.clone();
+        kernel.dots(a, aOff, aStride, rowsA, b, bOff, bStride, rowsB, len, c, cOff, cStride);
+        for (int i = 0; i < rowsA; i++) {
+          for (int j = 0; j < rowsB; j++) {
+            double sum = start[cOff + i * cStride + j];
+            double size = Math.abs(sum);
+            for (int t = 0; t < len; t++) {
+              double p = (double) a[aOff + i * aStride + t] * b[bOff + j * bStride + t];
+              sum += p;
+              size += Math.abs(p);
+            }
+            assertEquals(sum, c[cOff + i * cStride + j], 1e-6 * (1 + size), kernel + " case "
+                + n + ": " + rowsA + "x" + rowsB + " over " + len + ", element " + i + "," + j);
+          }
+        }
+        for (int i = 0; i < rowsA; i++) {
+          for (int j = rowsB; j < cStride && cOff + i * cStride + j < c.length; j++) {
+            assertEquals(start[cOff + i * cStride + j], c[cOff + i * cStride + j],
+                "past the row's end untouched");
+          }
+        }
+      }
+    }
   }
 }
