@@ -110,9 +110,17 @@ final class VectorRowKernel implements RowKernel {
   public void gemm(float[] wT, int wOff, int rows, float[] x, int xOff, int xStride,
       int channels, float[] z, int zOff, int zStride, int len) {
     int jEnd = len - len % (3 * L);
-    int rEnd = rows - rows % 4;
-    for (int r = 0; r < rEnd; r += 4) {
-      for (int j = 0; j < jEnd; j += 3 * L) {
+    int r8End = WIDE_BLOCKS ? rows - rows % 8 : 0;
+    int rEnd = rows - (rows - r8End) % 4;
+    // Column strips outside: a strip of x (3 vectors by the channels) is read by every block of
+    // rows while it is near, not streamed from L2 again for each.
+    for (int j = 0; j < jEnd; j += 3 * L) {
+      int r = 0;
+      for (; r < r8End; r += 8) {
+        gemm8x3(wT, wOff + r, rows, x, xOff + j, xStride, channels, z,
+            zOff + r * zStride + j, zStride);
+      }
+      for (; r < rEnd; r += 4) {
         gemm4x3(wT, wOff + r, rows, x, xOff + j, xStride, channels, z,
             zOff + r * zStride + j, zStride);
       }
@@ -131,6 +139,102 @@ final class VectorRowKernel implements RowKernel {
     }
     ScalarRowKernel.gemmRange(wT, wOff, rows, 0, rows, x, xOff, xStride, channels, z, zOff,
         zStride, jVec, len);
+  }
+
+  /**
+   * Eight rows by three vectors (with 32 vector registers): each loaded vector of {@code x}
+   * feeds 8 FMAs, twice the 4x3 block's, which streams the columns from L2 twice as often.
+   * Each sum runs over the channels in order, so the result equals the 4x3 block's bit for bit.
+   */
+  private static void gemm8x3(float[] wT, int w0, int rows, float[] x, int x0, int xStride,
+      int channels, float[] z, int z0, int zStride) {
+    FloatVector a00 = FloatVector.zero(S);
+    FloatVector a01 = a00;
+    FloatVector a02 = a00;
+    FloatVector a10 = a00;
+    FloatVector a11 = a00;
+    FloatVector a12 = a00;
+    FloatVector a20 = a00;
+    FloatVector a21 = a00;
+    FloatVector a22 = a00;
+    FloatVector a30 = a00;
+    FloatVector a31 = a00;
+    FloatVector a32 = a00;
+    FloatVector a40 = a00;
+    FloatVector a41 = a00;
+    FloatVector a42 = a00;
+    FloatVector a50 = a00;
+    FloatVector a51 = a00;
+    FloatVector a52 = a00;
+    FloatVector a60 = a00;
+    FloatVector a61 = a00;
+    FloatVector a62 = a00;
+    FloatVector a70 = a00;
+    FloatVector a71 = a00;
+    FloatVector a72 = a00;
+    for (int c = 0; c < channels; c++) {
+      int xi = x0 + c * xStride;
+      FloatVector x0v = FloatVector.fromArray(S, x, xi);
+      FloatVector x1v = FloatVector.fromArray(S, x, xi + L);
+      FloatVector x2v = FloatVector.fromArray(S, x, xi + 2 * L);
+      int wi = w0 + c * rows;
+      FloatVector w = FloatVector.broadcast(S, wT[wi]);
+      a00 = x0v.fma(w, a00);
+      a01 = x1v.fma(w, a01);
+      a02 = x2v.fma(w, a02);
+      w = FloatVector.broadcast(S, wT[wi + 1]);
+      a10 = x0v.fma(w, a10);
+      a11 = x1v.fma(w, a11);
+      a12 = x2v.fma(w, a12);
+      w = FloatVector.broadcast(S, wT[wi + 2]);
+      a20 = x0v.fma(w, a20);
+      a21 = x1v.fma(w, a21);
+      a22 = x2v.fma(w, a22);
+      w = FloatVector.broadcast(S, wT[wi + 3]);
+      a30 = x0v.fma(w, a30);
+      a31 = x1v.fma(w, a31);
+      a32 = x2v.fma(w, a32);
+      w = FloatVector.broadcast(S, wT[wi + 4]);
+      a40 = x0v.fma(w, a40);
+      a41 = x1v.fma(w, a41);
+      a42 = x2v.fma(w, a42);
+      w = FloatVector.broadcast(S, wT[wi + 5]);
+      a50 = x0v.fma(w, a50);
+      a51 = x1v.fma(w, a51);
+      a52 = x2v.fma(w, a52);
+      w = FloatVector.broadcast(S, wT[wi + 6]);
+      a60 = x0v.fma(w, a60);
+      a61 = x1v.fma(w, a61);
+      a62 = x2v.fma(w, a62);
+      w = FloatVector.broadcast(S, wT[wi + 7]);
+      a70 = x0v.fma(w, a70);
+      a71 = x1v.fma(w, a71);
+      a72 = x2v.fma(w, a72);
+    }
+    a00.intoArray(z, z0);
+    a01.intoArray(z, z0 + L);
+    a02.intoArray(z, z0 + 2 * L);
+    a10.intoArray(z, z0 + zStride);
+    a11.intoArray(z, z0 + zStride + L);
+    a12.intoArray(z, z0 + zStride + 2 * L);
+    a20.intoArray(z, z0 + 2 * zStride);
+    a21.intoArray(z, z0 + 2 * zStride + L);
+    a22.intoArray(z, z0 + 2 * zStride + 2 * L);
+    a30.intoArray(z, z0 + 3 * zStride);
+    a31.intoArray(z, z0 + 3 * zStride + L);
+    a32.intoArray(z, z0 + 3 * zStride + 2 * L);
+    a40.intoArray(z, z0 + 4 * zStride);
+    a41.intoArray(z, z0 + 4 * zStride + L);
+    a42.intoArray(z, z0 + 4 * zStride + 2 * L);
+    a50.intoArray(z, z0 + 5 * zStride);
+    a51.intoArray(z, z0 + 5 * zStride + L);
+    a52.intoArray(z, z0 + 5 * zStride + 2 * L);
+    a60.intoArray(z, z0 + 6 * zStride);
+    a61.intoArray(z, z0 + 6 * zStride + L);
+    a62.intoArray(z, z0 + 6 * zStride + 2 * L);
+    a70.intoArray(z, z0 + 7 * zStride);
+    a71.intoArray(z, z0 + 7 * zStride + L);
+    a72.intoArray(z, z0 + 7 * zStride + 2 * L);
   }
 
   private static void gemm4x3(float[] wT, int w0, int rows, float[] x, int x0, int xStride,
