@@ -1,5 +1,6 @@
 package dev.upsampler.engine;
 
+import static dev.upsampler.engine.SequentialNetworkTest.random;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -120,13 +121,5 @@ class CutEdgeReachTest {
         Size2.square(1), 1, pad, true);
     layers.add(new NetworkLayer.ConvTranspose2d(spec, random(rnd, c * kt * kt + 1)));
     return layers;
-  }
-
-  private static float[] random(Random rnd, int n) {
-    float[] a = new float[n];
-    for (int i = 0; i < n; i++) {
-      a[i] = (float) (rnd.nextGaussian() * 0.4);
-    }
-    return a;
   }
 }

@@ -215,7 +215,7 @@ class SequentialNetworkTest {
     return layers;
   }
 
-  private static float[] random(Random rnd, int n) {
+  static float[] random(Random rnd, int n) {
     float[] a = new float[n];
     for (int i = 0; i < n; i++) {
       a[i] = (float) (rnd.nextGaussian() * 0.3);
