@@ -25,8 +25,9 @@ import picocli.CommandLine.Option;
 @Command(
     name = "compare",
     description = {
-      "Writes one PNG: the input enlarged by nearest neighbour beside the kernel's output, and"
-          + " below them the same crop of both, enlarged 3x.",
+      "Writes one picture (PNG, or JPEG or BMP when --output is named so): the input enlarged"
+          + " by nearest neighbour beside the kernel's output, and below them the same crop of"
+          + " both, enlarged 3x.",
       ""
     })
 final class CompareCommand extends BaseCommand {
@@ -136,8 +137,9 @@ final class CompareCommand extends BaseCommand {
     g.drawImage(b, pw + gap, top + LABEL, pw + gap + w, top + LABEL + h, cx, cy, cx + cw,
         cy + chh, null);
     g.dispose();
+    // The format the name asks for (a .jpg was written as PNG bytes before), PNG otherwise.
     ImageCodecs.write(ImageCodecs.toFrame(canvas, FrameInfo.ofFile(output.toString())), output,
-        "png", 1f);
+        ImageCodecs.formatOfName(output) != null ? null : "png", 0.9f);
     out().println("wrote " + output + " (" + canvas.getWidth() + "x" + canvas.getHeight() + ")");
     return 0;
   }

@@ -1,6 +1,7 @@
 package dev.upsampler.cli;
 
 import static dev.upsampler.testing.CliRun.run;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -155,5 +156,12 @@ class UpscaleCommandTest {
     assertEquals(0, r.status(), r.err());
     int degraded = ImageCodecs.read(dir.resolve("deg.png"), Long.MAX_VALUE).width();
     assertTrue(degraded > 2 * 64 + 8, "labels wider than the 64-pixel image: " + degraded);
+
+    // Named .jpg, it is a JPEG (it used to be PNG bytes under that name).
+    r = run("compare", "--input", Resources.path("photos/chelsea.png").toString(), "--output",
+        dir.resolve("cmp.jpg").toString(), "--scale", "2");
+    assertEquals(0, r.status(), r.err());
+    byte[] head = java.util.Arrays.copyOf(Files.readAllBytes(dir.resolve("cmp.jpg")), 3);
+    assertArrayEquals(new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF}, head, "JPEG magic");
   }
 }
