@@ -2,7 +2,6 @@ package dev.upsampler.io.onnx;
 
 import static dev.upsampler.io.onnx.GraphValue.affine;
 import static dev.upsampler.io.onnx.GraphValue.describe;
-import static dev.upsampler.io.onnx.OnnxAttributes.attr;
 import static dev.upsampler.io.onnx.OnnxAttributes.attrFloat;
 import static dev.upsampler.io.onnx.OnnxAttributes.attrInt;
 import static dev.upsampler.io.onnx.OnnxAttributes.attrInts;
@@ -26,7 +25,6 @@ import dev.upsampler.io.onnx.GraphValue.Reshaped;
 import dev.upsampler.io.onnx.GraphValue.Skip;
 import dev.upsampler.io.onnx.GraphValue.Sum;
 import dev.upsampler.io.onnx.OnnxTensors.Constant;
-import dev.upsampler.io.onnx.proto.OnnxModel.AttributeProto;
 import dev.upsampler.io.onnx.proto.OnnxModel.GraphProto;
 import dev.upsampler.io.onnx.proto.OnnxModel.ModelProto;
 import dev.upsampler.io.onnx.proto.OnnxModel.NodeProto;
@@ -40,9 +38,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -64,8 +60,9 @@ public final class OnnxImport {
   /** Larger files are refused before parsing (protobuf reads the whole message into memory). */
   static final long MAX_BYTES = 256L << 20;
 
-  private final Map<String, Constant> constants = new HashMap<>();
-  private final Map<String, GraphValue> values = new HashMap<>();
+  /** The graph's constants and computed values so far. */
+  private final GraphValues g = new GraphValues();
+  private final ShapeOperators shapes = new ShapeOperators(g);
   private int opset;
 
   private OnnxImport() {}
@@ -105,20 +102,20 @@ public final class OnnxImport {
         opset = (int) o.getVersion();
       }
     }
-    GraphProto g = model.getGraph();
-    for (TensorProto t : g.getInitializerList()) {
-      constants.put(t.getName(), OnnxTensors.decode(t, "initializer '" + t.getName() + "'"));
+    GraphProto graph = model.getGraph();
+    for (TensorProto t : graph.getInitializerList()) {
+      g.putConstant(t.getName(), OnnxTensors.decode(t, "initializer '" + t.getName() + "'"));
     }
-    List<ValueInfoProto> inputs = g.getInputList().stream()
-        .filter(v -> !constants.containsKey(v.getName())).toList();
-    if (inputs.size() != 1 || g.getOutputCount() != 1) {
+    List<ValueInfoProto> inputs = graph.getInputList().stream()
+        .filter(v -> !g.isConstant(v.getName())).toList();
+    if (inputs.size() != 1 || graph.getOutputCount() != 1) {
       throw new OnnxException("the graph has " + inputs.size() + " input(s) and "
-          + g.getOutputCount() + " output(s); an upscaling network has one of each");
+          + graph.getOutputCount() + " output(s); an upscaling network has one of each");
     }
-    values.put(inputs.get(0).getName(), new Net(List.of(), inputChannels(inputs.get(0)), 1f,
+    g.putValue(inputs.get(0).getName(), new Net(List.of(), inputChannels(inputs.get(0)), 1f,
         1));
-    for (int i = 0; i < g.getNodeCount(); i++) {
-      NodeProto n = g.getNode(i);
+    for (int i = 0; i < graph.getNodeCount(); i++) {
+      NodeProto n = graph.getNode(i);
       String where = n.getOpType() + " node " + i + (n.getName().isEmpty() ? ""
           : " '" + n.getName() + "'");
       if (!n.getDomain().isEmpty() && !n.getDomain().equals("ai.onnx")) {
@@ -131,8 +128,8 @@ public final class OnnxImport {
       }
       node(n, where);
     }
-    String out = g.getOutput(0).getName();
-    GraphValue v = values.get(out);
+    String out = graph.getOutput(0).getName();
+    GraphValue v = g.valueOrNull(out);
     if (v == null) {
       throw new OnnxException("the graph's output '" + out + "' is a constant or never"
           + " computed");
@@ -188,26 +185,26 @@ public final class OnnxImport {
 
   private void node(NodeProto n, String where) {
     switch (n.getOpType()) {
-      case "Constant" -> constants.put(n.getOutput(0), constantNode(n, where));
-      case "ConstantOfShape" -> constants.put(n.getOutput(0), constantOfShape(n, where));
-      case "Expand" -> expand(n, where);
-      case "Identity", "Dropout" -> alias(n, where);
+      case "Constant" -> g.putConstant(n.getOutput(0), OnnxTensors.ofConstantNode(n, where));
+      case "ConstantOfShape" -> g.putConstant(n.getOutput(0), shapes.constantOfShape(n, where));
+      case "Expand" -> shapes.expand(n, where);
+      case "Identity", "Dropout" -> g.alias(n, where);
       case "Conv" -> conv(n, where);
       case "ConvTranspose" -> convTranspose(n, where);
       case "Relu" -> activation(n, where, new float[] {0f}, false);
       case "LeakyRelu" -> activation(n, where, new float[] {attrFloat(n, "alpha", 0.01f)},
           false);
-      case "PRelu" -> activation(n, where, constant(n, 1, where).floats(), true);
+      case "PRelu" -> activation(n, where, g.constant(n, 1, where).floats(), true);
       case "Clip" -> clip(n, where);
       case "Add", "Sub" -> add(n, where, n.getOpType().equals("Sub"));
       case "Mul", "Div" -> mul(n, where, n.getOpType().equals("Div"));
       case "DepthToSpace" -> depthToSpace(n, where, (int) attrInt(n, "blocksize", 0),
           attrString(n, "mode", "DCR").equals("DCR"));
       case "Resize" -> resize(n, where);
-      case "Tile" -> tile(n, where);
-      case "Concat" -> concat(n, where);
-      case "Reshape" -> reshape(n, where);
-      case "Transpose" -> transpose(n, where);
+      case "Tile" -> shapes.tile(n, where);
+      case "Concat" -> shapes.concat(n, where);
+      case "Reshape" -> shapes.reshape(n, where);
+      case "Transpose" -> shapes.transpose(n, where);
       default -> throw new OnnxException(where + ": operator " + n.getOpType()
           + " is not supported");
     }
@@ -216,8 +213,8 @@ public final class OnnxImport {
   // ---------------------------------------------------------------- layers
 
   private void conv(NodeProto n, String where) {
-    Net x = net(n, 0, where, false);
-    Constant w = constant(n, 1, where);
+    Net x = g.net(n, 0, where, false);
+    Constant w = g.constant(n, 1, where);
     OnnxTensors.requireFinite(w, where + " weights");
     if (w.dims().length != 4 || w.dims()[2] != w.dims()[3] || w.dims()[2] % 2 == 0) {
       throw new OnnxException(where + ": weights of shape " + Arrays.toString(w.dims())
@@ -250,7 +247,7 @@ public final class OnnxImport {
       p[i] *= x.inputScale(); // a Mul of the input, folded exactly (zero padding stays zero)
     }
     if (n.getInputCount() > 2 && !n.getInput(2).isEmpty()) {
-      Constant b = constant(n, 2, where);
+      Constant b = g.constant(n, 2, where);
       OnnxTensors.requireFinite(b, where + " bias");
       if (b.count() != out) {
         throw new OnnxException(where + ": bias of " + b.count() + " values for " + out
@@ -258,12 +255,12 @@ public final class OnnxImport {
       }
       System.arraycopy(b.floats(), 0, p, out * in * k * k, out);
     }
-    put(n, x.with(new NetworkLayer.Conv2d(in, out, k, p), 1), where);
+    g.put(n, x.with(new NetworkLayer.Conv2d(in, out, k, p), 1), where);
   }
 
   private void convTranspose(NodeProto n, String where) {
-    Net x = net(n, 0, where, false);
-    Constant w = constant(n, 1, where);
+    Net x = g.net(n, 0, where, false);
+    Constant w = g.constant(n, 1, where);
     OnnxTensors.requireFinite(w, where + " weights");
     if (w.dims().length != 4 || w.dims()[2] != w.dims()[3]) {
       throw new OnnxException(where + ": weights of shape " + Arrays.toString(w.dims())
@@ -303,20 +300,20 @@ public final class OnnxImport {
       p[i] *= x.inputScale();
     }
     if (bias) {
-      Constant b = constant(n, 2, where);
+      Constant b = g.constant(n, 2, where);
       OnnxTensors.requireFinite(b, where + " bias");
       System.arraycopy(b.floats(), 0, p, in * out * k * k, out);
     }
-    put(n, x.with(new NetworkLayer.ConvTranspose2d(spec, p), s), where);
+    g.put(n, x.with(new NetworkLayer.ConvTranspose2d(spec, p), s), where);
   }
 
   private void activation(NodeProto n, String where, float[] slopes, boolean prelu) {
-    GraphValue v = value(n, 0, where);
+    GraphValue v = g.value(n, 0, where);
     if (v instanceof Clipped || v instanceof Sum || (v instanceof Net x && x.scale() > 1)) {
       throw new OnnxException(where + ": an activation after the upscaling layer is not"
           + " supported (only a final Clip)");
     }
-    Net x = net(n, 0, where, false);
+    Net x = g.net(n, 0, where, false);
     if (x.layers().isEmpty()) {
       throw new OnnxException(where + ": an activation on the input itself is not supported");
     }
@@ -338,7 +335,7 @@ public final class OnnxImport {
       throw new OnnxException(where + ": " + slopes.length + " slopes for " + x.channels()
           + " channels");
     }
-    put(n, x.with(l, 1), where);
+    g.put(n, x.with(l, 1), where);
   }
 
   private void clip(NodeProto n, String where) {
@@ -349,21 +346,21 @@ public final class OnnxImport {
       max = attrFloat(n, "max", max);
     }
     if (n.getInputCount() > 1 && !n.getInput(1).isEmpty()) {
-      min = constant(n, 1, where).scalar();
+      min = g.constant(n, 1, where).scalar();
     }
     if (n.getInputCount() > 2 && !n.getInput(2).isEmpty()) {
-      max = constant(n, 2, where).scalar();
+      max = g.constant(n, 2, where).scalar();
     }
     if (Float.isNaN(min) || Float.isNaN(max) || min > max) {
       throw new OnnxException(where + ": bounds [" + min + ", " + max + "]");
     }
-    GraphValue v = value(n, 0, where);
+    GraphValue v = g.value(n, 0, where);
     if (v instanceof Net x && x.scale() == 1 && !x.layers().isEmpty()) {
-      put(n, x.with(min == 0f && max == Float.POSITIVE_INFINITY
+      g.put(n, x.with(min == 0f && max == Float.POSITIVE_INFINITY
           ? new NetworkLayer.LeakyRelu(x.channels(), 0f) // a ReLU: folded into the store
           : new NetworkLayer.Clamp(x.channels(), min, max), 1), where);
     } else if ((v instanceof Net x && x.scale() > 1) || (v instanceof Sum s && s.copies() == 0)) {
-      put(n, new Clipped(v, min, max), where);
+      g.put(n, new Clipped(v, min, max), where);
     } else {
       throw new OnnxException(where + ": a Clip on " + describe(v) + " is not supported (only"
           + " between layers before the upscaling one, or a clamp of the final output)");
@@ -373,22 +370,22 @@ public final class OnnxImport {
   private void add(NodeProto n, String where, boolean sub) {
     String a = n.getInput(0);
     String b = n.getInput(1);
-    if (constants.containsKey(b) || constants.containsKey(a)) {
-      boolean constFirst = constants.containsKey(a);
+    if (g.isConstant(b) || g.isConstant(a)) {
+      boolean constFirst = g.isConstant(a);
       if (constFirst && sub) {
         throw new OnnxException(where + ": a constant minus the network is not supported");
       }
-      Constant c = constants.get(constFirst ? a : b);
-      Net x = net(n, constFirst ? 1 : 0, where, true);
-      put(n, affine(x, 1f, c, sub ? -1f : 1f, where), where);
+      Constant c = g.constantOrNull(constFirst ? a : b);
+      Net x = g.net(n, constFirst ? 1 : 0, where, true);
+      g.put(n, affine(x, 1f, c, sub ? -1f : 1f, where), where);
       return;
     }
     if (sub) {
       throw new OnnxException(where + ": subtracting one computed value from another is not"
           + " supported");
     }
-    GraphValue va = value(n, 0, where);
-    GraphValue vb = value(n, 1, where);
+    GraphValue va = g.value(n, 0, where);
+    GraphValue vb = g.value(n, 1, where);
     if (vb instanceof Net && !(va instanceof Net)) {
       GraphValue t = va;
       va = vb;
@@ -399,10 +396,10 @@ public final class OnnxImport {
         throw new OnnxException(where + ": adds an x" + s.scale() + " interpolation to an x"
             + x.scale() + " network");
       }
-      put(n, new Sum(x, s, 0), where);
+      g.put(n, new Sum(x, s, 0), where);
     } else if (va instanceof Net x && vb instanceof Repeated r && x.scale() == 1
         && x.channels() == r.copies()) {
-      put(n, new Sum(x, null, r.copies()), where);
+      g.put(n, new Sum(x, null, r.copies()), where);
     } else {
       throw new OnnxException(where + ": adds " + describe(va) + " and " + describe(vb)
           + "; supported: a network plus an interpolation of the input (a skip connection),"
@@ -411,16 +408,16 @@ public final class OnnxImport {
   }
 
   private void mul(NodeProto n, String where, boolean div) {
-    boolean constFirst = constants.containsKey(n.getInput(0));
+    boolean constFirst = g.isConstant(n.getInput(0));
     if (constFirst && div) {
       throw new OnnxException(where + ": a constant divided by the network is not supported");
     }
-    Constant c = constants.get(n.getInput(constFirst ? 0 : 1));
+    Constant c = g.constantOrNull(n.getInput(constFirst ? 0 : 1));
     if (c == null) {
       throw new OnnxException(where + ": multiplies two computed values; only a product with"
           + " a constant is supported");
     }
-    Net x = net(n, constFirst ? 1 : 0, where, true);
+    Net x = g.net(n, constFirst ? 1 : 0, where, true);
     float f = c.scalar();
     if (!(Float.isFinite(f) && f != 0f)) {
       throw new OnnxException(where + ": by " + Arrays.toString(c.floats()) + "; a Mul or Div"
@@ -428,9 +425,9 @@ public final class OnnxImport {
     }
     f = div ? 1f / f : f;
     if (x.layers().isEmpty()) {
-      put(n, new Net(x.layers(), x.channels(), x.inputScale() * f, 1), where);
+      g.put(n, new Net(x.layers(), x.channels(), x.inputScale() * f, 1), where);
     } else {
-      put(n, affine(x, f, null, 0f, where), where);
+      g.put(n, affine(x, f, null, 0f, where), where);
     }
   }
 
@@ -438,35 +435,12 @@ public final class OnnxImport {
     if (block < 2) {
       throw new OnnxException(where + ": blocksize " + block);
     }
-    GraphValue v = value(n, 0, where);
-    put(n, shuffle(v, block, dcr, where), where);
-  }
-
-  /** Depth to space of {@code v} (a network, or a network plus the repeated input). */
-  private static GraphValue shuffle(GraphValue v, int block, boolean dcr, String where) {
-    if (v instanceof Sum s && s.copies() > 0) {
-      if (s.copies() != block * block || s.net().channels() != block * block) {
-        throw new OnnxException(where + ": the input repeated " + s.copies() + " times, then"
-            + " depth to space by " + block + "; that is a nearest skip only for "
-            + block * block + " copies into one output channel");
-      }
-      Net up = s.net().with(new NetworkLayer.DepthToSpace(1, block, dcr), block);
-      return new Sum(up, new Skip(Interpolation.NEAREST, block), 0);
-    }
-    if (!(v instanceof Net x) || x.scale() != 1 || x.layers().isEmpty()) {
-      throw new OnnxException(where + ": depth to space of " + describe(v) + " is not"
-          + " supported");
-    }
-    if (x.channels() % (block * block) != 0) {
-      throw new OnnxException(where + ": " + x.channels() + " channels do not split into"
-          + " blocks of " + block + "x" + block);
-    }
-    return x.with(new NetworkLayer.DepthToSpace(x.channels() / (block * block), block, dcr),
-        block);
+    GraphValue v = g.value(n, 0, where);
+    g.put(n, ShapeOperators.depthToSpace(v, block, dcr, where), where);
   }
 
   private void resize(NodeProto n, String where) {
-    GraphValue v = value(n, 0, where);
+    GraphValue v = g.value(n, 0, where);
     if (!(v instanceof Net x) || !x.layers().isEmpty() || x.inputScale() != 1f) {
       throw new OnnxException(where + ": a Resize of " + describe(v) + " is not supported"
           + " (only of the input, as a skip connection)");
@@ -476,7 +450,7 @@ public final class OnnxImport {
       throw new OnnxException(where + ": no constant scales (a Resize to computed sizes is"
           + " not supported; export with scale_factor)");
     }
-    float[] sc = constant(n, scalesInput, where).floats();
+    float[] sc = g.constant(n, scalesInput, where).floats();
     if (sc.length != 4 || sc[0] != 1 || sc[1] != 1 || sc[2] != sc[3] || sc[2] < 2
         || sc[2] != Math.rint(sc[2])) {
       throw new OnnxException(where + ": scales " + Arrays.toString(sc) + "; a whole factor"
@@ -516,197 +490,6 @@ public final class OnnxImport {
           + coords + "; the engine's interpolations are half_pixel (PyTorch's"
           + " align_corners=False)");
     }
-    put(n, new Skip(kind, s), where);
+    g.put(n, new Skip(kind, s), where);
   }
-
-  private void tile(NodeProto n, String where) {
-    GraphValue v = value(n, 0, where);
-    float[] r = constant(n, 1, where).floats();
-    if (v instanceof Net x && x.layers().isEmpty() && x.inputScale() == 1f && r.length == 4
-        && r[0] == 1 && r[2] == 1 && r[3] == 1 && r[1] >= 1) {
-      put(n, new Repeated((int) r[1]), where);
-    } else {
-      throw new OnnxException(where + ": Tile " + Arrays.toString(r) + " of " + describe(v)
-          + "; only the input repeated along channels is supported");
-    }
-  }
-
-  /** PyTorch's {@code repeat} at opset 9: Expand to a shape of ones (a no-op), then Tile. */
-  private void expand(NodeProto n, String where) {
-    GraphValue v = value(n, 0, where);
-    long[] shape = constant(n, 1, where).ints();
-    boolean ones = Arrays.stream(shape).allMatch(d -> d == 1);
-    if (v instanceof Net x && shape.length <= 4 && ones) {
-      put(n, x, where);
-    } else if (v instanceof Net x && x.layers().isEmpty() && x.inputScale() == 1f
-        && shape.length == 4 && shape[0] == 1 && shape[2] == 1 && shape[3] == 1) {
-      put(n, new Repeated((int) shape[1]), where);
-    } else {
-      throw new OnnxException(where + ": Expand to " + Arrays.toString(shape) + " of "
-          + describe(v) + " is not supported");
-    }
-  }
-
-  private Constant constantOfShape(NodeProto n, String where) {
-    long[] shape = constant(n, 0, where).ints();
-    AttributeProto a = attr(n, "value");
-    float v = a == null ? 0f : OnnxTensors.decode(a.getT(), where).scalar();
-    long count = 1;
-    for (long d : shape) {
-      if (d < 0 || (count *= d) > 1 << 20) {
-        throw new OnnxException(where + ": shape " + Arrays.toString(shape));
-      }
-    }
-    float[] f = new float[(int) count];
-    long[] l = new long[f.length];
-    Arrays.fill(f, v);
-    Arrays.fill(l, (long) v);
-    return new Constant(shape, f, l);
-  }
-
-  private void concat(NodeProto n, String where) {
-    long axis = attrInt(n, "axis", 0);
-    for (int i = 0; i < n.getInputCount(); i++) {
-      if (!(value(n, i, where) instanceof Net x && x.layers().isEmpty()
-          && x.inputScale() == 1f) || (axis != 1 && axis != -3)) {
-        throw new OnnxException(where + ": only copies of the input along channels are"
-            + " supported");
-      }
-    }
-    put(n, new Repeated(n.getInputCount()), where);
-  }
-
-  private void reshape(NodeProto n, String where) {
-    GraphValue v = value(n, 0, where);
-    long[] shape = constant(n, 1, where).ints();
-    if (v instanceof Reshaped r && r.perm() != null && r.base() instanceof Reshaped first) {
-      // The end of a pixel shuffle: [N, C, b, b, H, W] -> perm -> [N, C, H*b, W*b].
-      long[] s6 = first.shape();
-      boolean crd = Arrays.equals(r.perm(), new int[] {0, 1, 4, 2, 5, 3});
-      boolean dcr = Arrays.equals(r.perm(), new int[] {0, 3, 4, 1, 5, 2});
-      int block = (int) (crd ? s6[2] : s6[1]);
-      if ((crd || dcr) && s6.length == 6 && s6[1 + (crd ? 1 : 0)] == s6[2 + (crd ? 1 : 0)]
-          && shape.length == 4) {
-        put(n, shuffle(first.base(), block, dcr, where), where);
-        return;
-      }
-    } else if (v instanceof Net || v instanceof Sum) {
-      if (shape.length == 6) {
-        put(n, new Reshaped(v, shape, null), where);
-        return;
-      }
-    }
-    throw new OnnxException(where + ": Reshape to " + Arrays.toString(shape) + " of "
-        + describe(v) + " is not part of a pixel shuffle (Reshape [N, C, b, b, H, W],"
-        + " Transpose, Reshape [N, C, H*b, W*b])");
-  }
-
-  private void transpose(NodeProto n, String where) {
-    GraphValue v = value(n, 0, where);
-    int[] perm = Arrays.stream(attrInts(n, "perm", new long[0])).mapToInt(l -> (int) l)
-        .toArray();
-    if (v instanceof Reshaped r && r.perm() == null && perm.length == 6) {
-      put(n, new Reshaped(r, r.shape(), perm), where);
-    } else if (v instanceof Net x && x.layers().isEmpty() && x.channels() == 1
-        && Arrays.equals(perm, new int[] {0, 3, 1, 2})) {
-      put(n, x, where); // NHWC input of one channel to NCHW: the same values
-    } else if (v instanceof Net x && x.channels() == 1
-        && Arrays.equals(perm, new int[] {0, 2, 3, 1})) {
-      put(n, new Reshaped(x, null, perm), where);
-    } else {
-      throw new OnnxException(where + ": Transpose " + Arrays.toString(perm) + " of "
-          + describe(v) + " is not supported");
-    }
-  }
-
-  // ---------------------------------------------------------------- helpers
-
-  private void alias(NodeProto n, String where) {
-    String in = n.getInput(0);
-    if (constants.containsKey(in)) {
-      constants.put(n.getOutput(0), constants.get(in));
-    } else {
-      put(n, value(n, 0, where), where);
-    }
-  }
-
-  private Constant constantNode(NodeProto n, String where) {
-    for (AttributeProto a : n.getAttributeList()) {
-      switch (a.getName()) {
-        case "value":
-          return OnnxTensors.decode(a.getT(), where);
-        case "value_float":
-          return new Constant(new long[0], new float[] {a.getF()}, new long[] {(long) a.getF()});
-        case "value_int":
-          return new Constant(new long[0], new float[] {a.getI()}, new long[] {a.getI()});
-        case "value_floats": {
-          float[] f = new float[a.getFloatsCount()];
-          long[] l = new long[f.length];
-          for (int i = 0; i < f.length; i++) {
-            f[i] = a.getFloats(i);
-            l[i] = (long) f[i];
-          }
-          return new Constant(new long[] {f.length}, f, l);
-        }
-        case "value_ints": {
-          long[] l = a.getIntsList().stream().mapToLong(Long::longValue).toArray();
-          float[] f = new float[l.length];
-          for (int i = 0; i < l.length; i++) {
-            f[i] = l[i];
-          }
-          return new Constant(new long[] {l.length}, f, l);
-        }
-        default:
-          break;
-      }
-    }
-    throw new OnnxException(where + ": a Constant without a numeric value");
-  }
-
-  private void put(NodeProto n, GraphValue v, String where) {
-    if (n.getOutputCount() < 1) {
-      throw new OnnxException(where + ": no output");
-    }
-    values.put(n.getOutput(0), v);
-  }
-
-  private GraphValue value(NodeProto n, int i, String where) {
-    if (n.getInputCount() <= i) {
-      throw new OnnxException(where + ": input " + i + " is missing");
-    }
-    GraphValue v = values.get(n.getInput(i));
-    if (v == null) {
-      throw new OnnxException(where + ": input '" + n.getInput(i) + "' is "
-          + (constants.containsKey(n.getInput(i)) ? "a constant where a computed value was"
-          + " expected" : "never computed before this node"));
-    }
-    return v;
-  }
-
-  /** Input {@code i} as a network value ({@code upscaled}: one that has upscaled is fine). */
-  private Net net(NodeProto n, int i, String where, boolean upscaled) {
-    GraphValue v = value(n, i, where);
-    if (!(v instanceof Net x)) {
-      throw new OnnxException(where + ": " + n.getOpType() + " of " + describe(v)
-          + " is not supported");
-    }
-    if (!upscaled && x.scale() > 1) {
-      throw new OnnxException(where + ": " + n.getOpType() + " after the upscaling layer is"
-          + " not supported (the engine upscales last)");
-    }
-    return x;
-  }
-
-  private Constant constant(NodeProto n, int i, String where) {
-    if (n.getInputCount() <= i) {
-      throw new OnnxException(where + ": input " + i + " is missing");
-    }
-    Constant c = constants.get(n.getInput(i));
-    if (c == null) {
-      throw new OnnxException(where + ": input '" + n.getInput(i) + "' must be a constant"
-          + " (an initializer or a Constant node)");
-    }
-    return c;
-  }
-
 }

@@ -1,5 +1,7 @@
 package dev.upsampler.io.onnx;
 
+import dev.upsampler.io.onnx.proto.OnnxModel.AttributeProto;
+import dev.upsampler.io.onnx.proto.OnnxModel.NodeProto;
 import dev.upsampler.io.onnx.proto.OnnxModel.TensorProto;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -106,5 +108,39 @@ final class OnnxTensors {
             + " weights)");
       }
     }
+  }
+
+  /** The value of a Constant node (value, value_float(s), value_int(s)). */
+  static Constant ofConstantNode(NodeProto n, String where) {
+    for (AttributeProto a : n.getAttributeList()) {
+      switch (a.getName()) {
+        case "value":
+          return decode(a.getT(), where);
+        case "value_float":
+          return new Constant(new long[0], new float[] {a.getF()}, new long[] {(long) a.getF()});
+        case "value_int":
+          return new Constant(new long[0], new float[] {a.getI()}, new long[] {a.getI()});
+        case "value_floats": {
+          float[] f = new float[a.getFloatsCount()];
+          long[] l = new long[f.length];
+          for (int i = 0; i < f.length; i++) {
+            f[i] = a.getFloats(i);
+            l[i] = (long) f[i];
+          }
+          return new Constant(new long[] {f.length}, f, l);
+        }
+        case "value_ints": {
+          long[] l = a.getIntsList().stream().mapToLong(Long::longValue).toArray();
+          float[] f = new float[l.length];
+          for (int i = 0; i < l.length; i++) {
+            f[i] = l[i];
+          }
+          return new Constant(new long[] {l.length}, f, l);
+        }
+        default:
+          break;
+      }
+    }
+    throw new OnnxException(where + ": a Constant without a numeric value");
   }
 }
