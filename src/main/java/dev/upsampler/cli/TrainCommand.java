@@ -4,13 +4,9 @@ import dev.upsampler.engine.BorderMode;
 import dev.upsampler.engine.Interpolation;
 import dev.upsampler.engine.Parallelism;
 import dev.upsampler.engine.Size2;
-import dev.upsampler.image.Frame;
 import dev.upsampler.image.UpscaleKernel;
-import dev.upsampler.io.ImageCodecs;
 import dev.upsampler.io.InvalidInputException;
 import dev.upsampler.io.KernelFiles;
-import dev.upsampler.io.VideoFrame;
-import dev.upsampler.io.VideoReader;
 import dev.upsampler.engine.NetworkLayer;
 import dev.upsampler.io.ModelFiles;
 import dev.upsampler.io.TrainingCheckpoint;
@@ -34,7 +30,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -200,16 +195,18 @@ final class TrainCommand extends BaseCommand {
   public Integer call() throws Exception {
     Settings o = settings();
     Size2 s = Size2.square(scale);
-    List<TrainingPair> all = video != null ? loadVideo(s) : load(images, s);
+    List<TrainingPair> all = video != null ? TrainingPictures.videoFrames(video, frames, s)
+        : TrainingPictures.photos(images, s, err());
     if (all.size() < 2) {
       throw new InvalidInputException(video != null ? video : images, "needs at least 2"
           + " pictures (one is held out for validation), found " + all.size());
     }
     // Read now, not after the run: a wrong --eval must not cost a training run its measurement.
-    List<TrainingPair> unseen = evalDir != null && o.network() ? load(evalDir, s) : List.of();
+    List<TrainingPair> unseen = evalDir != null && o.network()
+        ? TrainingPictures.photos(evalDir, s, err()) : List.of();
     if (evalDir != null && o.network() && unseen.isEmpty()) {
       throw new InvalidInputException(evalDir, "no photographs to evaluate on (PNG, JPEG or"
-          + " BMP, at least " + 16 * scale + " pixels a side)");
+          + " BMP, at least " + TrainingPictures.MIN_SIDE * scale + " pixels a side)");
     }
     Random rnd = new Random(seed);
     if (video == null) {
@@ -593,46 +590,6 @@ final class TrainCommand extends BaseCommand {
         t.optimizers().stream().map(Adam::firstMoments).toList(),
         t.optimizers().stream().map(Adam::secondMoments).toList(),
         t.optimizers().stream().map(Adam::steps).toList()).save(out);
-  }
-
-  /** Evenly spaced frames of the video, decoded as RGB. */
-  private List<TrainingPair> loadVideo(Size2 s) throws java.io.IOException {
-    List<Frame> decoded = new ArrayList<>();
-    long total;
-    try (VideoReader r = VideoReader.open(video)) {
-      total = r.info().frames();
-      long every = total > 0 ? Math.max(1, total / Math.max(1, frames)) : 1;
-      for (VideoFrame f; (f = r.next()) != null && decoded.size() < frames; ) {
-        if (f.index() % every == 0) {
-          decoded.add(f.frame());
-        }
-      }
-    }
-    List<TrainingPair> pairs = new ArrayList<>();
-    for (int i = 0; i < decoded.size(); i++) {
-      pairs.add(TrainingPair.of(video.getFileName() + "#" + i, decoded.get(i), s));
-    }
-    return pairs;
-  }
-
-  private List<TrainingPair> load(Path dir, Size2 s) throws java.io.IOException {
-    if (!Files.isDirectory(dir)) {
-      throw new InvalidInputException(dir, "not a directory of photographs");
-    }
-    List<Path> files;
-    try (Stream<Path> st = Files.walk(dir)) {
-      files = st.filter(Files::isRegularFile).filter(ImageCodecs::isImageName).sorted().toList();
-    }
-    List<TrainingPair> pairs = new ArrayList<>();
-    for (Path f : files) {
-      Frame photo = ImageCodecs.read(f, ImageCodecs.DEFAULT_MAX_PIXELS);
-      if (photo.width() < 16 * scale || photo.height() < 16 * scale) {
-        err().println("skipping " + f + ": smaller than " + 16 * scale + " pixels a side");
-        continue;
-      }
-      pairs.add(TrainingPair.of(f.getFileName().toString(), photo, s));
-    }
-    return pairs;
   }
 
   /**
