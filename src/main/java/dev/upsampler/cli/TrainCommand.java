@@ -173,6 +173,13 @@ final class TrainCommand extends BaseCommand {
           + " areas); 1 draws uniformly (default ${DEFAULT-VALUE}).")
   int patchCandidates;
 
+  @Option(names = "--multiscale", split = ",", paramLabel = "F[,F...]",
+      description = "Networks: each training photograph also downscaled by these factors"
+          + " (0.2 <= F < 1; MATLAB-style bicubic) before the degradation, each copy a picture"
+          + " of its own, as DF2K's multiscale set (0.75, 0.5, 1/3): the same scenes with finer"
+          + " texture and other moires. Validation photographs are not copied.")
+  double[] multiscale = new double[0];
+
   @Option(names = "--deepen-from", paramLabel = "MODEL",
       description = "--model espcn: start from this trained ESPCN-style model (same channels,"
       + " activation, skip and scale, fewer middle layers than --espcn asks): the layers it"
@@ -217,6 +224,8 @@ final class TrainCommand extends BaseCommand {
     int held = Math.max(1, (int) Math.round(validation * all.size()));
     List<TrainingPair> val = new ArrayList<>(all.subList(0, held));
     List<TrainingPair> train = new ArrayList<>(all.subList(held, all.size()));
+    // After the split: a held-out photograph's copies must not be trained on.
+    train.addAll(TrainingPictures.rescaled(train, multiscale, s, err()));
     TrainingCheckpoint checkpoint = resume ? TrainingCheckpoint.load(out) : null;
     // Fine-tuning a trained model: it stays at OUT unless an epoch validates better.
     boolean fromModel = checkpoint == null && (deepenFrom != null
@@ -280,6 +289,12 @@ final class TrainCommand extends BaseCommand {
     }
     if (scale < 2 || scale > 4) {
       throw usage("--scale must be 2, 3 or 4");
+    }
+    for (double f : multiscale) {
+      if (!(f >= 0.2 && f < 1) || !network || video != null) {
+        throw usage("--multiscale factors must be 0.2 <= F < 1, for networks trained on"
+            + " --images, got " + java.util.Arrays.toString(multiscale));
+      }
     }
     if ((images == null) == (video == null)) {
       throw usage("give either --images DIR or --video FILE");
@@ -555,6 +570,9 @@ final class TrainCommand extends BaseCommand {
       info.put("skip", skipName);
       info.put("augment", augment);
       info.put("patch_candidates", patchCandidates);
+      if (multiscale.length > 0) {
+        info.put("multiscale", multiscale);
+      }
     }
     info.put("scale", scale);
     info.put("channel", "luma (served on luma by --color auto, the default)");

@@ -1,6 +1,7 @@
 package dev.upsampler.cli;
 
 import dev.upsampler.engine.Size2;
+import dev.upsampler.image.Degradation;
 import dev.upsampler.image.Frame;
 import dev.upsampler.io.ImageCodecs;
 import dev.upsampler.io.InvalidInputException;
@@ -65,5 +66,29 @@ final class TrainingPictures {
       pairs.add(TrainingPair.of(f.getFileName().toString(), photo, s));
     }
     return pairs;
+  }
+
+  /**
+   * Each photograph downscaled by each factor (MATLAB-style bicubic, sides rounded), then paired
+   * with its own bicubic copy; named {@code photo@factor}. A copy smaller than {@link #MIN_SIDE}
+   * low-resolution pixels a side is left out with a line on {@code warnings}.
+   */
+  static List<TrainingPair> rescaled(List<TrainingPair> pairs, double[] factors, Size2 s,
+      PrintWriter warnings) {
+    List<TrainingPair> copies = new ArrayList<>();
+    for (TrainingPair p : pairs) {
+      for (double f : factors) {
+        int w = (int) Math.round(p.hr().width() * f);
+        int h = (int) Math.round(p.hr().height() * f);
+        String name = p.name() + "@" + f;
+        if (w < MIN_SIDE * s.w() || h < MIN_SIDE * s.h()) {
+          warnings.println("skipping " + name + ": " + w + "x" + h + ", smaller than "
+              + MIN_SIDE * s.w() + " pixels a side");
+          continue;
+        }
+        copies.add(TrainingPair.of(name, Degradation.resize(p.hr(), w, h), s));
+      }
+    }
+    return copies;
   }
 }

@@ -34,11 +34,22 @@ public final class Degradation {
 
   /** MATLAB-style bicubic downscaling by integer factors (the frame must divide evenly). */
   public static Frame downscale(Frame f, int sx, int sy) {
-    int w = f.width() / sx;
-    int h = f.height() / sy;
+    return resize(f, f.width() / sx, f.height() / sy);
+  }
+
+  /**
+   * MATLAB-style bicubic resizing to {@code w x h}, each no larger than the frame's side (a
+   * downscale by any factor, antialiased as {@code imresize(f, [h w], 'bicubic')} does; the
+   * side's own size leaves it unchanged).
+   */
+  public static Frame resize(Frame f, int w, int h) {
+    if (w < 1 || h < 1 || w > f.width() || h > f.height()) {
+      throw new IllegalArgumentException(f.info().sourceName() + ": " + f.width() + "x"
+          + f.height() + " cannot be downscaled to " + w + "x" + h);
+    }
     int ch = f.layout().channels();
-    double[][] wx = weights(f.width(), w, sx);
-    double[][] wy = weights(f.height(), h, sy);
+    double[][] wx = weights(f.width(), w, (double) f.width() / w);
+    double[][] wy = weights(f.height(), h, (double) f.height() / h);
     double[] rows = new double[f.height() * w * ch];
     for (int y = 0; y < f.height(); y++) {
       for (int x = 0; x < w; x++) {
@@ -82,8 +93,11 @@ public final class Degradation {
     return Math.max(0, Math.min(n - 1, i));
   }
 
-  /** Per output: {first input index, weights...}, normalised to sum 1. */
-  private static double[][] weights(int n, int out, int s) {
+  /**
+   * Per output: {first input index, weights...}, normalised to sum 1: the cubic stretched by the
+   * factor {@code s} = n / out (antialiasing), centred where the output pixel's centre falls.
+   */
+  private static double[][] weights(int n, int out, double s) {
     double[][] w = new double[out][];
     for (int o = 0; o < out; o++) {
       double centre = (o + 0.5) * s - 0.5;

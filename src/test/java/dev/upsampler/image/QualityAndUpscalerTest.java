@@ -1,5 +1,6 @@
 package dev.upsampler.image;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -112,5 +113,37 @@ class QualityAndUpscalerTest {
     Frame flat = Frame.of8(PixelLayout.GRAY8, 8, 8, new byte[64], FrameInfo.NONE);
     java.util.Arrays.fill(flat.bytes(), (byte) 77);
     assertEquals(77, Degradation.downscale(flat, 2, 2).sample(1, 2, 0));
+  }
+
+  @Test
+  void resizeDownscalesByAnyFactorAndLeavesTheSameSizeAlone() throws IOException {
+    Frame hr = read("photos/astronaut.png");
+    Frame same = Degradation.resize(hr, hr.width(), hr.height());
+    assertArrayEquals(hr.bytes(), same.bytes(), "the cubic at whole offsets is a unit impulse");
+    Frame flat = Frame.of8(PixelLayout.GRAY8, 10, 10, new byte[100], FrameInfo.NONE);
+    java.util.Arrays.fill(flat.bytes(), (byte) 200);
+    Frame small = Degradation.resize(flat, 7, 3);
+    for (int y = 0; y < 3; y++) {
+      for (int x = 0; x < 7; x++) {
+        assertEquals(200, small.sample(x, y, 0), "weights sum to 1 at " + x + "," + y);
+      }
+    }
+    // A horizontal ramp stays a ramp: each output pixel reads the input around where its centre
+    // falls, (x + 0.5) * 40 / 30 - 0.5 (MATLAB's half-pixel mapping), within rounding.
+    Frame ramp = Frame.of8(PixelLayout.GRAY8, 40, 4, new byte[160], FrameInfo.NONE);
+    for (int y = 0; y < 4; y++) {
+      for (int x = 0; x < 40; x++) {
+        ramp.bytes()[y * 40 + x] = (byte) (50 + 4 * x);
+      }
+    }
+    Frame r = Degradation.resize(ramp, 30, 4);
+    for (int x = 3; x < 27; x++) { // away from the replicated edges
+      double centre = (x + 0.5) * 40 / 30 - 0.5;
+      assertEquals(50 + 4 * centre, r.sample(x, 1, 0), 1.0, "x " + x);
+    }
+    for (int[] bad : new int[][] {{0, 4}, {41, 4}, {40, 5}}) {
+      assertThrows(IllegalArgumentException.class,
+          () -> Degradation.resize(ramp, bad[0], bad[1]));
+    }
   }
 }

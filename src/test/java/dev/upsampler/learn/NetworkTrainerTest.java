@@ -337,6 +337,46 @@ class NetworkTrainerTest {
         badRate.err());
   }
 
+  @Test
+  void multiscaleTrainsOnDownscaledCopiesOfTheTrainingPhotographsOnly() throws Exception {
+    Path photos = Files.createDirectories(dir.resolve("multi"));
+    for (String p : new String[] {"astronaut.png", "chelsea.png", "coffee.png"}) {
+      Files.copy(Resources.path("photos/" + p), photos.resolve(p));
+    }
+    Path out = dir.resolve("multi.json");
+    CliRun r = run("train", "--model", "espcn", "--espcn", "4,1", "--images", photos.toString(),
+        "--validation", "0.34", "--steps-per-epoch", "2", "--batch", "2", "--patch", "16",
+        "--epochs", "1", "--threads", "1", "--multiscale", "0.75,0.5", "--out", out.toString());
+    assertEquals(0, r.status(), r.err());
+    java.util.regex.Matcher m = java.util.regex.Pattern
+        .compile("on (\\d+) photos, validating on 1 \\(([^)]+)\\)").matcher(r.out());
+    assertTrue(m.find(), r.out());
+    String heldOut = m.group(2);
+    // 80x64, 64x60 and 72x48 pixels: at 0.75 every copy keeps 32 (16 low-resolution pixels) a
+    // side, at 0.5 only astronaut's does; the held-out photograph is never copied.
+    int want = 2 * 2 + (heldOut.equals("astronaut.png") ? 0 : 1);
+    assertEquals(want, Integer.parseInt(m.group(1)), r.out() + r.err());
+    assertTrue(!r.err().contains(heldOut + "@"), r.err());
+    for (String small : new String[] {"chelsea.png@0.5", "coffee.png@0.5"}) {
+      if (!small.startsWith(heldOut)) {
+        assertTrue(r.err().contains("skipping " + small + ": "), r.err());
+      }
+    }
+    assertTrue(Files.readString(out).contains("\"multiscale\" : [ 0.75, 0.5 ]"),
+        Files.readString(out));
+
+    for (String bad : new String[] {"1", "0.1", "0.5,2"}) {
+      CliRun refused = run("train", "--model", "espcn", "--images", photos.toString(),
+          "--multiscale", bad, "--out", dir.resolve("bad.json").toString());
+      assertEquals(2, refused.status(), bad);
+      assertTrue(refused.err().contains("--multiscale factors must be 0.2 <= F < 1"),
+          refused.err());
+    }
+    CliRun single = run("train", "--images", photos.toString(), "--multiscale", "0.5",
+        "--out", dir.resolve("k.npy").toString());
+    assertEquals(2, single.status(), single.err());
+  }
+
   private static String[] concat(String[] a, String... b) {
     String[] c = java.util.Arrays.copyOf(a, a.length + b.length);
     System.arraycopy(b, 0, c, a.length, b.length);
