@@ -177,7 +177,8 @@ final class TrainCommand extends BaseCommand {
       description = "Networks: each training photograph also downscaled by these factors"
           + " (0.2 <= F < 1; MATLAB-style bicubic) before the degradation, each copy a picture"
           + " of its own, as DF2K's multiscale set (0.75, 0.5, 1/3): the same scenes with finer"
-          + " texture and other moires. Validation photographs are not copied.")
+          + " texture and other moires. The held-out photographs are copied too, into"
+          + " validation only.")
   double[] multiscale = new double[0];
 
   @Option(names = "--deepen-from", paramLabel = "MODEL",
@@ -224,8 +225,11 @@ final class TrainCommand extends BaseCommand {
     int held = Math.max(1, (int) Math.round(validation * all.size()));
     List<TrainingPair> val = new ArrayList<>(all.subList(0, held));
     List<TrainingPair> train = new ArrayList<>(all.subList(held, all.size()));
-    // After the split: a held-out photograph's copies must not be trained on.
+    // After the split: a held-out photograph's copies must not be trained on. Validation sees
+    // the same mix of scales as training (its own photographs' copies), or it would judge a
+    // model taught finer texture on the original scale alone.
     train.addAll(TrainingPictures.rescaled(train, multiscale, s, err()));
+    val.addAll(TrainingPictures.rescaled(val, multiscale, s, err()));
     TrainingCheckpoint checkpoint = resume ? TrainingCheckpoint.load(out) : null;
     // Fine-tuning a trained model: it stays at OUT unless an epoch validates better.
     boolean fromModel = checkpoint == null && (deepenFrom != null
@@ -241,7 +245,7 @@ final class TrainCommand extends BaseCommand {
           from.firstEpoch() - 1, from.patches(), from.best(), t.learningRate());
     }
     out().printf(Locale.ROOT, "training %s on %d photos, validating on %d (%s)%n",
-        describe(t, o), train.size(), held,
+        describe(t, o), train.size(), val.size(),
         heldOut(val.stream().map(TrainingPair::name).toList(), video != null));
     long start = System.nanoTime();
     Progress end = runUntilStopped(t, o, train, val, rnd, from, fromModel, checkpoint == null);
