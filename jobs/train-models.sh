@@ -39,7 +39,7 @@ if [[ $which == all || $which == sr-x2 ]]; then
     --resume --lr 1e-4 --minutes 45 --threads 1 --loss l1 --out "$out/sr-x2.json"
   # Stage 4: from stage 3's model, every photograph also at 0.75 and 0.5 of its size (validation
   # too, with the held-out photographs' copies), 48-pixel patches (50 minutes; the best on
-  # validation was epoch 15 of 25). A fresh Adam again.
+  # validation was epoch 23 of 26). A fresh Adam again.
   rm -f "$out"/sr-x2.checkpoint.*
   java -jar target/upsampler.jar train "${common[@]}" --images "$tune" --scale 2 --espcn 32,4 \
     --resume --lr 1e-4 --minutes 50 --threads 1 --loss l1 --patch 48 --multiscale 0.75,0.5 \
